@@ -1,0 +1,90 @@
+"""JWT sign-in, refresh, sign-out and the caller's profile."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from ..services import SignInLocked, sign_in_authenticate
+from .serializers import LoginSerializer, MeSerializer, RefreshSerializer, TokenPairSerializer
+
+BAD_CREDENTIALS = "No active account found with the given credentials."
+
+
+class SignInThrottled(exceptions.Throttled):
+    default_detail = str(SignInLocked.message)
+
+
+class LoginView(APIView):
+    """Exchange an e-mail and password for an access and a refresh token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: TokenPairSerializer},
+        examples=[
+            OpenApiExample(
+                "Sign in",
+                value={"email": "student@example.ac.kr", "password": "demo-requester-1"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = sign_in_authenticate(request=request, **serializer.validated_data)
+        except SignInLocked:
+            raise SignInThrottled(wait=None) from None
+        if user is None:
+            raise exceptions.AuthenticationFailed(BAD_CREDENTIALS)
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class RefreshView(APIView):
+    """Rotate a refresh token: the old one stops working."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = TokenRefreshSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(serializer.validated_data)
+
+
+class LogoutView(APIView):
+    """Blacklist a refresh token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RefreshSerializer, responses={205: None})
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class MeView(APIView):
+    """The signed-in caller's profile."""
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)

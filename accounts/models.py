@@ -1,0 +1,115 @@
+"""The service desk's user: e-mail is the login, `role` decides everything else."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REQUESTER = "requester", _("Requester")
+    AGENT = "agent", _("Agent")
+    ADMIN = "admin", _("Admin")
+
+
+class Language(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+
+
+def normalize_email_address(email: str) -> str:
+    """Return the canonical (lower-case, trimmed) form of an e-mail address."""
+    return (email or "").strip().lower()
+
+
+class UserQuerySet(models.QuerySet):
+    def staff(self):
+        """Agents and admins: the people who work the queue."""
+        return self.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Sign-in matches the e-mail whatever its case.
+        return self.get(email__iexact=normalize_email_address(username))
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=normalize_email_address(email), **fields)
+        user.set_password(password)  # None gives an unusable password
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields["role"] = Role.ADMIN
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.KOREAN,
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.REQUESTER
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Derived from `role` on every save; never edited on its own.
+    is_staff = models.BooleanField(_("admin site access"), default=False, editable=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["role", "is_active"])]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email_address(self.email)
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.email = normalize_email_address(self.email)
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name or self.email
+
+    @property
+    def is_agent_or_admin(self) -> bool:
+        """True for the IT team: agents and admins."""
+        return self.is_active and self.role in (Role.AGENT, Role.ADMIN)
+
+    @property
+    def is_requester(self) -> bool:
+        return self.role == Role.REQUESTER

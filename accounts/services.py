@@ -1,0 +1,96 @@
+"""Writes and workflows for accounts: sign-in with throttling, seeding, links."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import throttling
+from .models import Role, User
+
+
+class SignInLocked(Exception):
+    """Too many failed sign-ins for this account or address; try again later."""
+
+    message = _(
+        "Too many failed sign-in attempts. Please wait 15 minutes and try again."
+    )
+
+
+def sign_in_authenticate(*, request, email: str, password: str) -> User | None:
+    """Check credentials, honouring and updating the failed-sign-in limits.
+
+    Returns the user, or None for bad credentials (unknown e-mail and wrong
+    password look the same). Raises SignInLocked while a lock is in force.
+    """
+    address = throttling.client_address(request)
+    if throttling.is_locked(email, address):
+        raise SignInLocked()
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        throttling.record_failure(email, address)
+    return user
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    name: str
+    role: str
+    department: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("student@example.ac.kr", "demo-requester-1", "김학생", Role.REQUESTER, "컴퓨터공학과"),
+    DemoAccount("agent@example.ac.kr", "demo-agent-1", "이담당", Role.AGENT, "전산팀"),
+    DemoAccount("admin@example.ac.kr", "demo-admin-1", "박관리", Role.ADMIN, "전산팀"),
+)
+
+
+@transaction.atomic
+def demo_accounts_seed() -> list[tuple[User, bool]]:
+    """Create the demo requester, agent and admin; re-running changes nothing.
+
+    Returns (user, created) pairs. An existing demo account keeps its password.
+    """
+    results = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email__iexact=account.email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(
+                account.email,
+                account.password,
+                name=account.name,
+                role=account.role,
+                department=account.department,
+            )
+        results.append((user, created))
+    return results
+
+
+def password_link_send(*, user: User) -> None:
+    """E-mail a link with which the user sets (or resets) their password.
+
+    The same form and templates as the "forgot password" page, so accounts made
+    without a password (the directory sync) get their first one this way.
+    """
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from .forms import SetPasswordLinkForm
+
+    form = SetPasswordLinkForm({"email": user.email})
+    if not form.is_valid():
+        raise ValueError(f"cannot send a link to {user.email!r}")
+    base = urlsplit(settings.APP_BASE_URL)
+    form.save(
+        domain_override=base.netloc,
+        use_https=base.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+        extra_email_context={"app_base_url": settings.APP_BASE_URL},
+    )

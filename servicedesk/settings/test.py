@@ -1,0 +1,26 @@
+"""Test settings: PostgreSQL, fast hashing, mail kept in memory.
+
+Under CI=true the suite refuses to run on anything but PostgreSQL.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-with-enough-length-and-variety-0123456789-abcdef"
+SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+APP_BASE_URL = "http://testserver"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if env.bool("CI", default=False):
+        raise ImproperlyConfigured(
+            "CI runs the suite on PostgreSQL only: set DATABASE_URL=postgres://..."
+        )

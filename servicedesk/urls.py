@@ -1,0 +1,30 @@
+"""Top-level URLs: pages, the admin, the API under /api/, and /healthz."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+admin.site.site_header = "IT Service Desk"
+admin.site.site_title = "IT Service Desk"
+admin.site.index_title = "Administration"
+
+api_urlpatterns = [
+    path("", include("accounts.api.urls")),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(
+        r"^docs/?$",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+]
+
+urlpatterns = [
+    re_path(r"^healthz/?$", views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+]
