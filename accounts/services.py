@@ -43,7 +43,13 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("student@example.ac.kr", "demo-requester-1", "김학생", Role.REQUESTER, "컴퓨터공학과"),
+    DemoAccount(
+        "student@example.ac.kr",
+        "demo-requester-1",
+        "김학생",
+        Role.REQUESTER,
+        "컴퓨터공학과",
+    ),
     DemoAccount("agent@example.ac.kr", "demo-agent-1", "이담당", Role.AGENT, "전산팀"),
     DemoAccount("admin@example.ac.kr", "demo-admin-1", "박관리", Role.ADMIN, "전산팀"),
 )

@@ -54,6 +54,8 @@ def record_failure(email: str, address: str) -> None:
             count = 1
         if count >= limit:
             cache.set(
-                _key(f"lock-{kind}", value), True, timeout=settings.LOGIN_LOCKOUT_SECONDS
+                _key(f"lock-{kind}", value),
+                True,
+                timeout=settings.LOGIN_LOCKOUT_SECONDS,
             )
             cache.delete(count_key)

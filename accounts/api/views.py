@@ -10,7 +10,12 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from ..services import SignInLocked, sign_in_authenticate
-from .serializers import LoginSerializer, MeSerializer, RefreshSerializer, TokenPairSerializer
+from .serializers import (
+    LoginSerializer,
+    MeSerializer,
+    RefreshSerializer,
+    TokenPairSerializer,
+)
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
 
@@ -19,11 +24,22 @@ class SignInThrottled(exceptions.Throttled):
     default_detail = str(SignInLocked.message)
 
 
-class LoginView(APIView):
-    """Exchange an e-mail and password for an access and a refresh token."""
+class TokenEndpoint(APIView):
+    """Base for the endpoints that take credentials in the body, not a header.
+
+    They run no authentication, yet a failure must still be a 401 carrying the
+    `WWW-Authenticate` challenge (DRF turns a 401 without one into a 403).
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class LoginView(TokenEndpoint):
+    """Exchange an e-mail and password for an access and a refresh token."""
 
     @extend_schema(
         request=LoginSerializer,
@@ -31,7 +47,10 @@ class LoginView(APIView):
         examples=[
             OpenApiExample(
                 "Sign in",
-                value={"email": "student@example.ac.kr", "password": "demo-requester-1"},
+                value={
+                    "email": "student@example.ac.kr",
+                    "password": "demo-requester-1",
+                },
                 request_only=True,
             )
         ],
@@ -49,11 +68,8 @@ class LoginView(APIView):
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
 
-class RefreshView(APIView):
+class RefreshView(TokenEndpoint):
     """Rotate a refresh token: the old one stops working."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
@@ -65,11 +81,8 @@ class RefreshView(APIView):
         return Response(serializer.validated_data)
 
 
-class LogoutView(APIView):
+class LogoutView(TokenEndpoint):
     """Blacklist a refresh token."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(request=RefreshSerializer, responses={205: None})
     def post(self, request):

@@ -116,7 +116,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -216,7 +218,35 @@ AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=7)
 
 # --- Directory sync ------------------------------------------------------------
 
+# `manage.py sync_users` reads people from the school's MIS (PostgreSQL) and
+# upserts them as users; docs/directory-sync.md explains every name below.
 MIS_DATABASE_URL = env("MIS_DATABASE_URL", default="")
+# Either a table (optionally schema.table) or a whole query; the query wins.
+MIS_USERS_TABLE = env("MIS_USERS_TABLE", default="people")
+MIS_USERS_QUERY = env("MIS_USERS_QUERY", default="")
+# Source column for each user field; an empty name means "not in the source"
+# (only the e-mail column is required).
+MIS_COLUMN_EMAIL = env("MIS_COLUMN_EMAIL", default="email")
+MIS_COLUMN_EXTERNAL_ID = env("MIS_COLUMN_EXTERNAL_ID", default="external_id")
+MIS_COLUMN_NAME = env("MIS_COLUMN_NAME", default="name")
+MIS_COLUMN_DEPARTMENT = env("MIS_COLUMN_DEPARTMENT", default="department")
+MIS_COLUMN_PERSON_TYPE = env("MIS_COLUMN_PERSON_TYPE", default="person_type")
+MIS_COLUMN_ACTIVE = env("MIS_COLUMN_ACTIVE", default="active")
+# Text values of the active column that mean "still here" (booleans just work).
+MIS_ACTIVE_VALUES = env.list(
+    "MIS_ACTIVE_VALUES", default=["true", "t", "1", "y", "yes", "active"]
+)
+# Person types (case-insensitive) that become requesters or agents; any other
+# type is skipped and reported.
+MIS_REQUESTER_TYPES = env.list(
+    "MIS_REQUESTER_TYPES", default=["student", "staff", "faculty"]
+)
+MIS_AGENT_TYPES = env.list("MIS_AGENT_TYPES", default=[])
+# The IT team, named one by one: they become agents whatever their type.
+MIS_AGENT_EMAILS = env.list("MIS_AGENT_EMAILS", default=[])
+MIS_AGENT_EXTERNAL_IDS = env.list("MIS_AGENT_EXTERNAL_IDS", default=[])
+MIS_SYNC_BATCH_SIZE = env.int("MIS_SYNC_BATCH_SIZE", default=500)
+MIS_CONNECT_TIMEOUT = env.int("MIS_CONNECT_TIMEOUT", default=10)
 
 # --- API -----------------------------------------------------------------------
 
@@ -279,7 +309,9 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

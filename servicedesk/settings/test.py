@@ -19,8 +19,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    if env.bool("CI", default=False):
-        raise ImproperlyConfigured(
-            "CI runs the suite on PostgreSQL only: set DATABASE_URL=postgres://..."
-        )
+_on_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if env.bool("CI", default=False) and not _on_postgresql:
+    raise ImproperlyConfigured(
+        "CI runs the suite on PostgreSQL only: set DATABASE_URL=postgres://..."
+    )
