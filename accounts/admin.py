@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import User
 from .services import password_link_send
@@ -24,15 +25,16 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "name", "role", "department", "is_active", "last_login")
-    list_filter = ("role", "is_active", "language")
+    list_filter = ("role", "is_active", "language", "source")
     search_fields = ("email", "name", "department")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined", "is_staff")
+    readonly_fields = ("last_login", "date_joined", "is_staff", "source", "external_id")
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("name", "department", "phone", "language")}),
         (_("Access"), {"fields": ("role", "is_active", "is_staff")}),
+        (_("Directory"), {"fields": ("source", "external_id")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -40,7 +42,14 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "name", "role", "usable_password", "password1", "password2"),
+                "fields": (
+                    "email",
+                    "name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )

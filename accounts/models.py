@@ -14,6 +14,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
+class Source(models.TextChoices):
+    MANUAL = "manual", _("Created by hand")
+    DIRECTORY = "directory", _("Directory sync")
+
+
 class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     ENGLISH = "en", _("English")
@@ -66,8 +71,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     # Derived from `role` on every save; never edited on its own.
-    is_staff = models.BooleanField(_("admin site access"), default=False, editable=False)
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, editable=False
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The person's id in the school's MIS; only the directory sync sets it.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    # Who owns the account: the directory sync never touches "manual" ones.
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.MANUAL
+    )
 
     objects = UserManager()
 
@@ -80,7 +93,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_ci_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="accounts_user_external_id_unique",
+            ),
         ]
         indexes = [models.Index(fields=["role", "is_active"])]
 

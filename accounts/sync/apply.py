@@ -1,0 +1,59 @@
+"""Writing a plan: bulk statements, one transaction per batch."""
+
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import Role, User
+
+from .plan import SYNCED_FIELDS, Change, Existing, Plan
+
+UPDATE_FIELDS = [*SYNCED_FIELDS, "is_staff", "is_superuser"]
+
+
+def _batches(items: list, size: int):
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def existing_users() -> list[Existing]:
+    """Every user, as the plan needs them: one query."""
+    fields = ["id", *SYNCED_FIELDS]
+    return [Existing(**row) for row in User.objects.order_by().values(*fields)]
+
+
+def _user(change: Change) -> User:
+    admin = change.values["role"] == Role.ADMIN
+    return User(
+        pk=change.user_id,
+        **change.values,
+        # bulk writes skip User.save(), which derives these from the role.
+        is_staff=admin,
+        is_superuser=admin,
+    )
+
+
+def _new_user(change: Change) -> User:
+    user = _user(change)
+    # No password yet: a set-password link gives them their first one.
+    user.password = make_password(None)
+    return user
+
+
+def plan_apply(plan: Plan, *, batch_size: int) -> None:
+    """Write the plan; each batch commits on its own, so a long run that fails
+    part-way keeps what it did and the next run carries on from there."""
+    for batch in _batches(plan.updates, batch_size):
+        with transaction.atomic():
+            User.objects.bulk_update([_user(c) for c in batch], UPDATE_FIELDS)
+    for batch in _batches(plan.deactivations, batch_size):
+        with transaction.atomic():
+            # Only the flag: whatever else changed since we looked stays.
+            User.objects.filter(pk__in=[c.user_id for c in batch]).update(
+                is_active=False
+            )
+    for batch in _batches(plan.creates, batch_size):
+        with transaction.atomic():
+            User.objects.bulk_create([_new_user(c) for c in batch])
