@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def demo_seed(self):
+        """Create the default categories (called by `manage.py seed_demo`)."""
+        from .services import categories_seed
+
+        for category, created in categories_seed():
+            state = "created" if created else "exists"
+            yield f"category   {category.slug:<28} {state}"

@@ -1,0 +1,208 @@
+"""Helpers shared by the ticket services: locking, checks, history, notifying.
+
+Nothing here is public API; the functions in `tickets.services` are.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from notifications import services as notification_services
+
+from .. import policies
+from ..models import Category, EventKind, Priority, Status, Ticket, TicketEvent
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+    def __bool__(self):
+        return False
+
+
+UNSET = _Unset()
+"""Marks an argument of `ticket_update` that the caller leaves unchanged."""
+
+MAX_VALUE_LENGTH = 200
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock; concurrent writers queue up here."""
+    try:
+        return Ticket.objects.select_for_update().get(pk=ticket.pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket.")) from None
+
+
+def check_version(ticket: Ticket, version: int | None) -> None:
+    if version is not None and version != ticket.version:
+        raise ValidationError(
+            _(
+                "This ticket was changed by someone else (it is now version "
+                "%(current)s, you sent %(sent)s). Reload it and try again."
+            ),
+            code="conflict",
+            params={"current": ticket.version, "sent": version},
+        )
+
+
+def check_visible(user, ticket: Ticket) -> None:
+    if not policies.can_view_ticket(user, ticket):
+        raise Http404(_("No such ticket."))
+
+
+def clip(value) -> str:
+    return str(value if value is not None else "")[:MAX_VALUE_LENGTH]
+
+
+def record(ticket, *, kind, by, field="", old="", new="", internal=False, comment=None):
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=by,
+        kind=kind,
+        field=field,
+        old_value=clip(old),
+        new_value=clip(new),
+        internal=internal,
+        comment=comment,
+    )
+
+
+def notify(ticket, *, kind, by, comment=None, old="", new="") -> None:
+    notification_services.notify_ticket_event(
+        ticket=ticket,
+        kind=kind,
+        actor=by,
+        comment=comment,
+        old_value=old,
+        new_value=new,
+    )
+
+
+def save(ticket: Ticket, fields: set[str]) -> Ticket:
+    ticket.version += 1
+    ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    return ticket
+
+
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+# --- Validation of single fields -----------------------------------------------
+
+
+def validate_status_value(status: str) -> None:
+    if status not in Status.values:
+        raise field_error(
+            "status",
+            _("“%(value)s” is not a valid status.") % {"value": status},
+            "invalid_choice",
+        )
+
+
+def validate_priority(by, priority: str) -> None:
+    if priority not in Priority.values:
+        raise field_error(
+            "priority",
+            _("“%(value)s” is not a valid priority.") % {"value": priority},
+            "invalid_choice",
+        )
+    if not policies.can_set_priority(by, priority):
+        raise field_error(
+            "priority",
+            _("Only IT staff can set the priority to urgent."),
+            "forbidden_priority",
+        )
+
+
+def validate_category(category) -> None:
+    if not isinstance(category, Category) or not category.is_active:
+        raise field_error(
+            "category", _("Choose one of the active categories."), "invalid_category"
+        )
+
+
+def validate_assignee(assignee) -> None:
+    if assignee is not None and not policies.can_be_assigned(assignee):
+        raise field_error(
+            "assignee",
+            _("Tickets can only be assigned to active agents or admins."),
+            "invalid_assignee",
+        )
+
+
+def validate_transition(by, ticket: Ticket, to: str) -> None:
+    """Refuse a status change the rules (DESIGN.md) do not allow for this user."""
+    validate_status_value(to)
+    if policies.can_change_status(by, ticket, to):
+        return
+    if not policies.is_staff_member(by) and to != Status.CLOSED:
+        raise PermissionDenied(_("Requesters can only close their own tickets."))
+    if ticket.status == to:
+        message = _("The ticket is already “%(status)s”.") % {
+            "status": Status(to).label
+        }
+    else:
+        message = _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {
+            "old": Status(ticket.status).label,
+            "new": Status(to).label,
+        }
+    raise field_error("status", message, "invalid_transition")
+
+
+# --- Applying changes (no checks: callers have checked) --------------------------
+
+
+def apply_status(ticket: Ticket, *, to: str, by, now) -> set[str]:
+    old = ticket.status
+    ticket.status = to
+    if to == Status.RESOLVED:
+        ticket.resolved_at, ticket.closed_at = now, None
+    elif to == Status.CLOSED:
+        ticket.closed_at = now
+    else:
+        # Back to work: the resolution (if any) no longer holds.
+        ticket.resolved_at = ticket.closed_at = None
+    record(
+        ticket, kind=EventKind.STATUS_CHANGED, by=by, field="status", old=old, new=to
+    )
+    notify(ticket, kind="status_changed", by=by, old=old, new=to)
+    return {"status", "resolved_at", "closed_at"}
+
+
+def apply_assignee(ticket: Ticket, *, assignee, by) -> set[str]:
+    old = str(ticket.assignee_id or "")
+    new = str(assignee.pk if assignee else "")
+    ticket.assignee = assignee
+    record(ticket, kind=EventKind.ASSIGNED, by=by, field="assignee", old=old, new=new)
+    notify(ticket, kind="assigned", by=by, old=old, new=new)
+    return {"assignee"}
+
+
+def apply_priority(ticket: Ticket, *, priority: str, by) -> set[str]:
+    old, ticket.priority = ticket.priority, priority
+    record(
+        ticket,
+        kind=EventKind.PRIORITY_CHANGED,
+        by=by,
+        field="priority",
+        old=old,
+        new=priority,
+    )
+    return {"priority"}
+
+
+def apply_category(ticket: Ticket, *, category: Category, by) -> set[str]:
+    old = ticket.category.slug
+    ticket.category = category
+    record(
+        ticket,
+        kind=EventKind.CATEGORY_CHANGED,
+        by=by,
+        field="category",
+        old=old,
+        new=category.slug,
+    )
+    return {"category"}
