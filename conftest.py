@@ -68,6 +68,16 @@ def as_user(api_client):
 
 
 @pytest.fixture(scope="session")
+def artifacts_dir():
+    """Where browser tests save their screenshots (kept by CI as artifacts)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "test-results" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,

@@ -54,11 +54,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -77,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -211,6 +211,28 @@ EMAIL_TIMEOUT = env.int("SMTP_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("SMTP_FROM", default="IT Service Desk <servicedesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 APP_BASE_URL = env("APP_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Notifications -------------------------------------------------------------
+
+# E-mails are queued in the database with the ticket change and sent by
+# `manage.py notifications_worker` (see docs/notifications.md).
+NOTIFICATIONS_WORKER_INTERVAL = env.float("NOTIFICATIONS_WORKER_INTERVAL", default=5.0)
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=10)
+NOTIFICATIONS_BACKOFF_BASE_SECONDS = env.int(
+    "NOTIFICATIONS_BACKOFF_BASE_SECONDS", default=60
+)
+NOTIFICATIONS_BACKOFF_MAX_SECONDS = env.int(
+    "NOTIFICATIONS_BACKOFF_MAX_SECONDS", default=3600
+)
+# A row left in 'sending' this long (its worker died) is taken again. Keep it
+# above NOTIFICATIONS_BATCH_SIZE x SMTP_TIMEOUT.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=600)
+# Quoted comment / description text in a mail is cut after this many characters.
+NOTIFICATIONS_MAX_BODY_CHARS = env.int("NOTIFICATIONS_MAX_BODY_CHARS", default=20000)
+# Also try to send right after the commit, in the web process. On by default only
+# without SMTP_HOST (console mail, no worker needed); production runs the worker.
+NOTIFICATIONS_SEND_INLINE = env.bool("NOTIFICATIONS_SEND_INLINE", default=not SMTP_HOST)
 
 # --- Tickets -------------------------------------------------------------------
 
