@@ -12,6 +12,7 @@ admin.site.index_title = "Administration"
 
 api_urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("notifications.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
@@ -24,6 +25,7 @@ urlpatterns = [
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -1,0 +1,84 @@
+"""In-app notifications and e-mail preferences over the API."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from ..models import Notification
+from .serializers import (
+    MarkedSerializer,
+    NotificationSerializer,
+    PreferenceSerializer,
+    UnreadCountSerializer,
+)
+
+
+class NotificationPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    pagination_class = NotificationPagination
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user).select_related("ticket")
+
+    def get_object(self):
+        pk = self.kwargs["pk"]
+        if not str(pk).isdigit():
+            return get_object_or_404(Notification.objects.none())
+        return get_object_or_404(self.get_queryset(), pk=int(pk))
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = services.notification_mark_read(
+            notification=self.get_object(), user=request.user
+        )
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: MarkedSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        marked = services.notification_mark_all_read(user=request.user)
+        return Response({"marked": marked})
+
+    @extend_schema(responses={200: UnreadCountSerializer})
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": services.unread_count(user=request.user)})
+
+
+class PreferenceView(APIView):
+    """The caller's e-mail choices per kind of event."""
+
+    @extend_schema(responses={200: PreferenceSerializer})
+    def get(self, request):
+        preference = services.preference_get(user=request.user)
+        return Response(
+            PreferenceSerializer(preference, context={"user": request.user}).data
+        )
+
+    @extend_schema(request=PreferenceSerializer, responses={200: PreferenceSerializer})
+    def patch(self, request):
+        serializer = PreferenceSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        preference = services.preference_update(
+            user=request.user, **serializer.validated_data
+        )
+        return Response(
+            PreferenceSerializer(preference, context={"user": request.user}).data
+        )
+
+    put = patch

@@ -1,0 +1,30 @@
+from django import forms
+
+from .models import NotificationKind, NotificationPreference
+
+# The kinds of event each kind of user can receive.
+REQUESTER_KINDS = (
+    NotificationKind.TICKET_CREATED,
+    NotificationKind.REPLY_STAFF,
+    NotificationKind.STATUS_CHANGED,
+)
+
+
+def preference_fields_for(user) -> list[str]:
+    kinds = NotificationKind.values if user.is_agent_or_admin else REQUESTER_KINDS
+    return [f"email_{kind}" for kind in kinds]
+
+
+class PreferenceForm(forms.ModelForm):
+    """E-mail on/off per kind of event; only the kinds the user can receive."""
+
+    class Meta:
+        model = NotificationPreference
+        fields = [f"email_{kind}" for kind in NotificationKind.values]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = set(preference_fields_for(user))
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]

@@ -1,0 +1,214 @@
+"""In-app notifications, the e-mail outbox, preferences and category agents."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    TICKET_CREATED = "ticket_created", _("New ticket")
+    REPLY_STAFF = "reply_staff", _("Reply from the IT team")
+    REPLY_REQUESTER = "reply_requester", _("Reply from the requester")
+    INTERNAL_NOTE = "internal_note", _("Internal note")
+    ASSIGNED = "assigned", _("Assigned to you")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app notification: one recipient, one ticket event."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("ticket"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Rendered once, in the recipient's language, when the event happened.
+    text = models.CharField(_("text"), max_length=500)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"],
+                name="notif_recipient_unread_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class OutboundEmailStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def due(self, now, lease_expired_before):
+        """Rows a worker may claim: pending and due, or stuck in 'sending'."""
+        return self.filter(
+            Q(status=OutboundEmailStatus.PENDING, next_attempt_at__lte=now)
+            | Q(status=OutboundEmailStatus.SENDING, claimed_at__lt=lease_expired_before)
+        )
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to one recipient, written in the transaction of the change.
+
+    A worker claims due rows, sends them over SMTP and records the outcome; see
+    `notifications.outbox`.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    # Snapshots: the mail goes where and how it was meant when the event happened.
+    to_address = models.CharField(_("to"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticket"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.CharField(_("References"), max_length=1000, blank=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OutboundEmailStatus.choices,
+        default=OutboundEmailStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbound e-mail")
+        verbose_name_plural = _("outbound e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.to_address or '-'}: {self.subject}"
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of event a user wants by e-mail. In-app is always on.
+
+    No row means every kind is on.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    email_ticket_created = models.BooleanField(_("new tickets"), default=True)
+    email_reply_staff = models.BooleanField(_("replies from the IT team"), default=True)
+    email_reply_requester = models.BooleanField(
+        _("replies from requesters"), default=True
+    )
+    email_internal_note = models.BooleanField(_("internal notes"), default=True)
+    email_assigned = models.BooleanField(_("tickets assigned to me"), default=True)
+    email_status_changed = models.BooleanField(_("status changes"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_email(self, kind: str) -> bool:
+        return getattr(self, f"email_{kind}", True)
+
+
+class CategoryAgent(models.Model):
+    """An agent named for a category: new tickets there go to them, not to all."""
+
+    category = models.ForeignKey(
+        "tickets.Category",
+        on_delete=models.CASCADE,
+        related_name="notification_agents",
+        verbose_name=_("category"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_categories",
+        limit_choices_to={"role__in": ["agent", "admin"]},
+        verbose_name=_("agent"),
+    )
+
+    class Meta:
+        verbose_name = _("category agent")
+        verbose_name_plural = _("category agents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "agent"], name="notif_category_agent_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.agent}"

@@ -1,0 +1,61 @@
+"""Who is told of a ticket event: the table under "Notifications" in DESIGN.md."""
+
+from django.contrib.auth import get_user_model
+
+from .models import CategoryAgent, NotificationKind
+
+# Status changes the requester hears about.
+REQUESTER_STATUSES = frozenset({"waiting", "resolved", "closed"})
+
+
+def _agents_for_new_ticket(ticket):
+    """The category's named agents when there are any, else every agent."""
+    User = get_user_model()
+    named = CategoryAgent.objects.filter(category_id=ticket.category_id).values("agent")
+    staff = User.objects.staff().order_by("id")
+    if ticket.category_id and named.exists():
+        return list(staff.filter(pk__in=named))
+    return list(staff)
+
+
+def _all_agents():
+    return list(get_user_model().objects.staff().order_by("id"))
+
+
+def event_recipients(*, ticket, kind, actor, new_value=""):
+    """Return the users to tell, each once, in a stable order.
+
+    Nobody hears of their own action except the requester's receipt for a new
+    ticket; internal notes never reach the requester; inactive users are skipped.
+    """
+    requester = ticket.requester
+    candidates = []
+    receipt = None
+    if kind == NotificationKind.TICKET_CREATED:
+        receipt = requester
+        candidates = _agents_for_new_ticket(ticket)
+    elif kind == NotificationKind.REPLY_STAFF:
+        candidates = [requester]
+    elif kind == NotificationKind.REPLY_REQUESTER:
+        candidates = [ticket.assignee] if ticket.assignee_id else _all_agents()
+    elif kind == NotificationKind.ASSIGNED:
+        candidates = [ticket.assignee] if new_value and ticket.assignee_id else []
+    elif kind == NotificationKind.STATUS_CHANGED:
+        candidates = [requester] if new_value in REQUESTER_STATUSES else []
+    elif kind == NotificationKind.INTERNAL_NOTE:
+        candidates = [ticket.assignee] if ticket.assignee_id else []
+
+    recipients = []
+    seen = set()
+    for user in ([receipt] if receipt else []) + candidates:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        if user is not receipt and actor is not None and user.pk == actor.pk:
+            continue
+        if kind == NotificationKind.INTERNAL_NOTE and user.pk == ticket.requester_id:
+            continue
+        if kind == NotificationKind.INTERNAL_NOTE and not user.is_agent_or_admin:
+            continue
+        seen.add(user.pk)
+        recipients.append(user)
+    return recipients

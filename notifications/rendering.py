@@ -1,0 +1,193 @@
+"""Texts of notifications and e-mails, rendered in the recipient's language."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import NotificationKind
+
+# Control characters (CR, LF, tabs, …) never reach a header or a one-line text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """Collapse control characters (header injection attempts) into spaces."""
+    return " ".join(_CONTROL_CHARS.sub(" ", str(value or "")).split())
+
+
+def ticket_path(ticket) -> str:
+    """The ticket page's path: the one place that knows it."""
+    return f"/tickets/{ticket.pk}/"
+
+
+def ticket_url(ticket) -> str:
+    """The ticket page's absolute address, for e-mails."""
+    return f"{settings.APP_BASE_URL}{ticket_path(ticket)}"
+
+
+def preferences_url() -> str:
+    return f"{settings.APP_BASE_URL}{reverse('notifications:preferences')}"
+
+
+def mail_domain() -> str:
+    """The domain of our Message-IDs: the sender's, else the site's."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = address.rpartition("@")[2] if "@" in address else ""
+    return one_line(domain) or urlsplit(settings.APP_BASE_URL).hostname or "localhost"
+
+
+def thread_root_id(ticket) -> str:
+    """The Message-ID every mail of one ticket refers to, so clients thread them."""
+    return f"<ticket-{ticket.pk}@{mail_domain()}>"
+
+
+def new_message_id(ticket) -> str:
+    return f"<ticket-{ticket.pk}.{uuid.uuid4().hex}@{mail_domain()}>"
+
+
+def _display_name(user, *, for_user) -> str:
+    """A name to show `for_user`: requesters never see a staff member's e-mail."""
+    if user is None:
+        return _("the IT team")
+    if user.name:
+        return one_line(user.name)
+    if for_user.is_agent_or_admin or user.pk == for_user.pk:
+        return user.email
+    return _("the IT team")
+
+
+def _status_label(ticket, value: str) -> str:
+    try:
+        choices = dict(type(ticket)._meta.get_field("status").flatchoices)
+    except Exception:  # noqa: BLE001 - a ticket model without status choices
+        choices = {}
+    return str(choices.get(value, value))
+
+
+def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
+    """One sentence saying what happened; call inside the recipient's language."""
+    ref = ticket.reference
+    title = Truncator(one_line(ticket.title)).chars(200)
+    who = _display_name(actor, for_user=recipient)
+    if kind == NotificationKind.TICKET_CREATED:
+        if recipient.pk == ticket.requester_id:
+            return _("We received your request %(ref)s “%(title)s”.") % {
+                "ref": ref,
+                "title": title,
+            }
+        requester = _display_name(ticket.requester, for_user=recipient)
+        return _("New ticket %(ref)s “%(title)s” from %(who)s.") % {
+            "ref": ref,
+            "title": title,
+            "who": requester,
+        }
+    if kind in (NotificationKind.REPLY_STAFF, NotificationKind.REPLY_REQUESTER):
+        return _("%(who)s replied to %(ref)s “%(title)s”.") % {
+            "who": who,
+            "ref": ref,
+            "title": title,
+        }
+    if kind == NotificationKind.INTERNAL_NOTE:
+        return _("%(who)s added an internal note to %(ref)s “%(title)s”.") % {
+            "who": who,
+            "ref": ref,
+            "title": title,
+        }
+    if kind == NotificationKind.ASSIGNED:
+        return _("%(who)s assigned %(ref)s “%(title)s” to you.") % {
+            "who": who,
+            "ref": ref,
+            "title": title,
+        }
+    return _("%(ref)s “%(title)s” is now: %(status)s.") % {
+        "ref": ref,
+        "title": title,
+        "status": _status_label(ticket, new_value),
+    }
+
+
+def _category_name(ticket) -> str:
+    category = getattr(ticket, "category", None)
+    return one_line(getattr(category, "name", "") or "")
+
+
+def notification_text(**event) -> str:
+    recipient = event["recipient"]
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        return Truncator(headline(**event)).chars(500)
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+    message_id: str
+    in_reply_to: str
+    references: str
+
+
+def _excerpt(value: str) -> tuple[str, bool]:
+    """The text to quote in a mail, cut at the configured length."""
+    limit = settings.NOTIFICATIONS_MAX_BODY_CHARS
+    value = str(value or "")
+    return (value[:limit], len(value) > limit)
+
+
+def _quoted_text(*, ticket, kind, comment) -> str:
+    if kind == NotificationKind.TICKET_CREATED:
+        return ticket.description
+    if comment is not None:
+        return comment.body
+    return ""
+
+
+def render_email(
+    *, ticket, kind, actor, recipient, comment=None, new_value=""
+) -> RenderedEmail:
+    """Subject, both bodies and threading headers of one mail to one recipient."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        quoted, truncated = _excerpt(
+            _quoted_text(ticket=ticket, kind=kind, comment=comment)
+        )
+        context = {
+            "recipient_name": _display_name(recipient, for_user=recipient),
+            "headline": headline(
+                ticket=ticket,
+                kind=kind,
+                actor=actor,
+                recipient=recipient,
+                new_value=new_value,
+            ),
+            "kind": kind,
+            "reference": ticket.reference,
+            "title": one_line(ticket.title),
+            "quoted": quoted,
+            "truncated": truncated,
+            "ticket_url": ticket_url(ticket),
+            "preferences_url": preferences_url(),
+            "internal": kind == NotificationKind.INTERNAL_NOTE,
+            "language": translation.get_language(),
+            "category": _category_name(ticket),
+        }
+        body_text = render_to_string("notifications/email/notification.txt", context)
+        body_html = render_to_string("notifications/email/notification.html", context)
+    # One subject for every mail of a ticket (Gmail threads only on equal
+    # subjects); what happened is the first line of the body.
+    subject = f"[{ticket.reference}] {Truncator(one_line(ticket.title)).chars(200)}"
+    root = thread_root_id(ticket)
+    if kind == NotificationKind.TICKET_CREATED:
+        # The first mail of the thread is its root.
+        return RenderedEmail(subject, body_text, body_html, root, "", "")
+    return RenderedEmail(
+        f"Re: {subject}", body_text, body_html, new_message_id(ticket), root, root
+    )
