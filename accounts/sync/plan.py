@@ -275,6 +275,10 @@ class _Planner:
         user, reason = self.match(person)
         if reason:
             self.skip(person, reason)
+            # Whoever this row names stays as they are, not "gone".
+            self.rows.held_emails.add(person.email)
+            if person.external_id:
+                self.rows.held_external_ids.add(person.external_id)
             return
         if user is None:
             if person.active:

@@ -411,7 +411,10 @@ def test_email_taken_by_another_account_is_skipped(school):
     assert ("lee.jiwoo@school.ac.kr", "e-mail already used by another account") in (
         reasons(result)
     )
-    assert User.objects.get(external_id="S001").email == "kim.minsu@school.ac.kr"
+    kim = User.objects.get(external_id="S001")
+    assert kim.email == "kim.minsu@school.ac.kr"
+    assert kim.is_active  # a skipped row is not a departure
+    assert result.deactivated == 0
 
 
 def free_port() -> int:
@@ -577,3 +580,44 @@ def test_concurrent_run_is_refused(school):
             sync_users_once()
     assert User.objects.count() == 0
     assert sync_users_once().created == 5  # the lock went with that session
+
+
+@pytest.mark.django_db
+def test_boolean_active_column(school, settings):
+    settings.MIS_USERS_QUERY = (
+        "SELECT person_no, mail, full_name, dept, kind, "
+        "status IN ('재학', '재직') AS still_here FROM hr.persons"
+    )
+    settings.MIS_COLUMN_ACTIVE = "still_here"
+    settings.MIS_ACTIVE_VALUES = []
+    school.set("S003", status="자퇴")
+
+    result = sync_users_once()
+
+    assert result.created == 4
+    assert not User.objects.filter(external_id="S003").exists()
+
+
+@pytest.mark.django_db
+def test_every_keeps_running_when_the_mis_is_down(settings, monkeypatch):
+    settings.MIS_DATABASE_URL = f"postgres://mis@127.0.0.1:{free_port()}/mis"
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt  # stop the loop after two failed runs
+
+    monkeypatch.setattr("accounts.management.commands.sync_users.time.sleep", sleep)
+    err = StringIO()
+
+    with pytest.raises(KeyboardInterrupt):
+        call_command("sync_users", "--every", "600", stdout=StringIO(), stderr=err)
+
+    assert naps == [600, 600]
+    assert err.getvalue().count("The MIS database is unreachable") == 2
+
+
+def test_every_refuses_a_short_interval():
+    with pytest.raises(CommandError, match="at least 60 seconds"):
+        call_command("sync_users", "--every", "5")
