@@ -12,6 +12,7 @@ admin.site.index_title = "Administration"
 
 api_urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("tickets.api.urls")),
     path("", include("notifications.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(

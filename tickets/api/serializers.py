@@ -1,0 +1,222 @@
+"""JSON shapes of tickets, comments and history (DESIGN.md, "A ticket in JSON").
+
+Who sees what (a requester never sees staff e-mail addresses) is asked of
+`tickets.policies`; the viewing user comes from the serializer context.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .. import policies
+from ..models import Category, Comment, Priority, Status, Ticket, TicketEvent
+
+User = get_user_model()
+
+
+def _viewer(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="In the active language.")
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person on a ticket; `email` only for staff and the person themself."""
+
+    name = serializers.SerializerMethodField()
+    email = serializers.EmailField(
+        read_only=True, help_text="Shown to staff and to the person themself."
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+
+    def get_name(self, person) -> str:
+        if person.name:
+            return person.name
+        if policies.can_see_contact_details(_viewer(self), person):
+            return person.email
+        return _("IT staff") if person.is_agent_or_admin else _("Requester")
+
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        if not policies.can_see_contact_details(_viewer(self), person):
+            data.pop("email")
+        return data
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(read_only=True)
+    requester = PersonSerializer(read_only=True)
+    assignee = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "category",
+            "requester",
+            "assignee",
+            "location",
+            "contact_phone",
+            "created_at",
+            "updated_at",
+            "first_responded_at",
+            "resolved_at",
+            "closed_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class CategorySlugField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("Unknown category “{value}”."),
+        "invalid": gettext_lazy("Give the category's slug, e.g. “network”."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("queryset", Category.objects.filter(is_active=True))
+        kwargs.setdefault("help_text", "Category slug, e.g. `network`.")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "email"}]}
+)
+class UserReferenceField(serializers.Field):
+    """A user given by id or by e-mail address."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("No user with this id or e-mail address."),
+        "invalid": gettext_lazy("Give a user id or an e-mail address."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        text = str(data).strip()
+        if text.isdigit() and len(text) < 19:
+            lookup = {"pk": int(text)}
+        elif "@" in text:
+            lookup = {"email__iexact": text}
+        else:
+            self.fail("invalid")
+        user = User.objects.filter(**lookup).first()
+        if user is None:
+            self.fail("does_not_exist")
+        return user
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        max_length=20000, allow_blank=True, required=False, default=""
+    )
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        default=Priority.MEDIUM,
+        help_text="Requesters may choose low, medium or high; only staff set urgent.",
+    )
+    category = CategorySlugField()
+    location = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=40, allow_blank=True, required=False, default=""
+    )
+    requester = UserReferenceField(
+        required=False,
+        help_text="Staff only: open the ticket for this requester (id or e-mail).",
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = CategorySlugField(required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="An agent's or admin's id, or null to unassign.",
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you edited; a different current version answers 409.",
+    )
+
+
+class TicketActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you saw; a different current version answers 409.",
+    )
+
+
+class TicketCountsSerializer(serializers.Serializer):
+    new = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    waiting = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "internal", "created_at"]
+        read_only_fields = fields
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+    internal = serializers.BooleanField(
+        default=False, help_text="An internal note (staff only)."
+    )
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = [
+            "id",
+            "kind",
+            "field",
+            "old_value",
+            "new_value",
+            "actor",
+            "comment",
+            "internal",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

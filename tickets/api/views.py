@@ -1,0 +1,222 @@
+"""The ticket API: a thin adapter over tickets.selectors, policies and services."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from .. import policies, selectors, services
+from . import examples
+from .filters import TicketFilter
+from .pagination import TicketCursorPagination
+from .serializers import (
+    CommentCreateSerializer,
+    CommentSerializer,
+    ErrorSerializer,
+    TicketActionSerializer,
+    TicketCountsSerializer,
+    TicketCreateSerializer,
+    TicketEventSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="`{field: [message]}`"),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user."),
+    404: OpenApiResponse(
+        ErrorSerializer, description="No such ticket, or not yours to see."
+    ),
+}
+CONFLICT = {
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="`version` is not the ticket's current version.",
+        examples=[examples.CONFLICT],
+    )
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List tickets",
+        description="Tickets the caller may see (a requester: their own), "
+        "newest activity first, one cursor page at a time.",
+        examples=[examples.TICKET_PAGE],
+    ),
+    retrieve=extend_schema(
+        summary="Get a ticket",
+        responses={200: TicketSerializer, 404: ERRORS[404]},
+        examples=[examples.TICKET],
+    ),
+)
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    pagination_class = TicketCursorPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    # Any path segment reaches the view, so a non-numeric id gets a JSON 404
+    # from get_object rather than Django's HTML one.
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return selectors.ticket_list(user=self.request.user)
+
+    def get_object(self):
+        pk = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if not pk.isdigit() or len(pk) > 18:
+            raise NotFound()
+        return selectors.ticket_get(user=self.request.user, pk=int(pk))
+
+    def _ticket_response(self, ticket, status_code=status.HTTP_200_OK):
+        ticket = selectors.ticket_get(user=self.request.user, pk=ticket.pk)
+        data = TicketSerializer(ticket, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @extend_schema(
+        summary="Open a ticket",
+        request=TicketCreateSerializer,
+        responses={201: TicketSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        examples=[
+            examples.CREATE_BY_REQUESTER,
+            examples.CREATE_BY_STAFF,
+            examples.TICKET_CREATED,
+            examples.URGENT_REFUSED,
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        if "requester" in request.data and not policies.can_create_ticket_for_others(
+            request.user
+        ):
+            raise PermissionDenied(
+                _("Only IT staff can open a ticket for someone else.")
+            )
+        serializer = TicketCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = services.ticket_create(by=request.user, **serializer.validated_data)
+        return self._ticket_response(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change status, priority, category or assignee (staff)",
+        request=TicketUpdateSerializer,
+        responses={200: TicketSerializer, **ERRORS, **CONFLICT},
+        examples=[examples.PATCH, examples.ASSIGN_TO_REQUESTER_REFUSED],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        if not policies.can_edit_staff_fields(request.user, ticket):
+            raise PermissionDenied(
+                _(
+                    "Only IT staff can change the status, priority, category or assignee."
+                )
+            )
+        serializer = TicketUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = services.ticket_update(
+            ticket=ticket, by=request.user, **serializer.validated_data
+        )
+        return self._ticket_response(ticket)
+
+    @extend_schema(
+        summary="Close a ticket (its requester or staff)",
+        request=TicketActionSerializer,
+        responses={200: TicketSerializer, **ERRORS, **CONFLICT},
+        examples=[examples.ACTION],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def close(self, request, pk=None):
+        ticket = self.get_object()
+        serializer = TicketActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = services.ticket_close(
+            ticket=ticket, by=request.user, **serializer.validated_data
+        )
+        return self._ticket_response(ticket)
+
+    @extend_schema(
+        summary="Reopen a closed or resolved ticket (staff)",
+        request=TicketActionSerializer,
+        responses={200: TicketSerializer, **ERRORS, **CONFLICT},
+        examples=[examples.ACTION],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reopen(self, request, pk=None):
+        ticket = self.get_object()
+        serializer = TicketActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = services.ticket_reopen(
+            ticket=ticket, by=request.user, **serializer.validated_data
+        )
+        return self._ticket_response(ticket)
+
+    @extend_schema(
+        summary="Tickets per status",
+        description="Counts over the tickets the caller may see.",
+        responses={200: TicketCountsSerializer},
+        examples=[examples.COUNTS],
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def counts(self, request):
+        return Response(selectors.ticket_counts(user=request.user))
+
+    @extend_schema(
+        methods=["get"],
+        summary="Comments of a ticket",
+        description="Oldest first. Requesters see public replies only.",
+        responses={200: CommentSerializer(many=True), 404: ERRORS[404]},
+        examples=[examples.COMMENTS],
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Reply, or add an internal note (staff)",
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer, **ERRORS},
+        examples=[examples.REPLY, examples.NOTE, examples.COMMENT_CREATED],
+    )
+    @action(
+        detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None
+    )
+    def comments(self, request, pk=None):
+        ticket = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            comments = selectors.comment_list(user=request.user, ticket=ticket)
+            return Response(
+                CommentSerializer(comments, many=True, context=context).data
+            )
+        serializer = CommentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.ticket_reply(
+            ticket=ticket, by=request.user, **serializer.validated_data
+        )
+        return Response(
+            CommentSerializer(comment, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="History of a ticket",
+        description="Oldest first. Requesters do not see internal events.",
+        responses={200: TicketEventSerializer(many=True), 404: ERRORS[404]},
+        examples=[examples.EVENTS],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request, pk=None):
+        ticket = self.get_object()
+        events = selectors.event_list(user=request.user, ticket=ticket)
+        return Response(
+            TicketEventSerializer(
+                events, many=True, context=self.get_serializer_context()
+            ).data
+        )
