@@ -90,6 +90,8 @@ def claim(*, token: str, limit: int, ids=None, now=None) -> list[OutboundEmail]:
 def build_message(row: OutboundEmail, connection) -> EmailMultiAlternatives:
     if not row.to_address:
         raise PermanentFailure("The recipient has no e-mail address.")
+    if not row.body_text:
+        raise PermanentFailure("Nothing to send: the mail was never rendered.")
     headers = {
         "Message-ID": row.message_id,
         "Content-Language": row.language,

@@ -23,7 +23,7 @@ from .models import (
     OutboundEmailStatus,
 )
 from .recipients import event_recipients
-from .rendering import notification_text, one_line, render_email
+from .rendering import new_message_id, notification_text, one_line, render_email
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def _outbound_email(user, *, ticket, kind, actor, comment, new_value):
         logger.exception("Rendering the e-mail for %s failed", address)
         row.subject = f"[{ticket.reference}]"
         row.body_text = ""
-        row.message_id = ""
+        row.message_id = new_message_id(ticket)
         row.status = OutboundEmailStatus.FAILED
         row.last_error = f"Rendering failed: {type(exc).__name__}: {exc}"[:2000]
         return row

@@ -281,3 +281,32 @@ def test_nothing_is_queued_when_the_ticket_change_rolls_back(
     assert not Ticket.objects.filter(title="Rolled back").exists()
     assert not Notification.objects.exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_a_mail_that_cannot_be_rendered_fails_visibly_without_undoing_the_change(
+    smtp_server, run_worker, monkeypatch, ko_requester, en_agent, ko_agent, category
+):
+    from notifications import services as notification_services
+
+    real_render = notification_services.render_email
+
+    def broken_for_one(**kwargs):
+        if kwargs["recipient"].pk == en_agent.pk:
+            raise KeyError("a template variable")
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(notification_services, "render_email", broken_for_one)
+    ticket = tickets.ticket_create(by=ko_requester, title="Render", category=category)
+    run_worker()
+
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
+    broken = OutboundEmail.objects.get(recipient=en_agent)
+    assert broken.status == Status.FAILED
+    assert broken.last_error.startswith("Rendering failed: KeyError")
+    assert smtp_server.recipients == sorted([ko_requester.email, ko_agent.email])
+    # Retrying it from the admin cannot send an empty mail either.
+    outbox.outbound_retry(OutboundEmail.objects.filter(pk=broken.pk))
+    run_worker()
+    broken.refresh_from_db()
+    assert broken.status == Status.FAILED
+    assert "never rendered" in broken.last_error
