@@ -163,6 +163,8 @@ def test_newlines_in_a_title_never_reach_the_headers(
 def test_a_huge_comment_is_kept_whole_on_the_ticket_and_shortened_in_the_mail(
     smtp_server, run_worker, settings, ko_requester, en_agent, category
 ):
+    ko_requester.language = "en"  # the assertion below reads the English note
+    ko_requester.save(update_fields=["language"])
     ticket = tickets.ticket_create(by=ko_requester, title="Huge", category=category)
     run_worker()
     smtp_server.mails.clear()
