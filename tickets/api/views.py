@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -35,6 +36,9 @@ ERRORS = {
         ErrorSerializer, description="No such ticket, or not yours to see."
     ),
 }
+ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The ticket's id."
+)
 CONFLICT = {
     409: OpenApiResponse(
         ErrorSerializer,
@@ -53,6 +57,7 @@ CONFLICT = {
     ),
     retrieve=extend_schema(
         summary="Get a ticket",
+        parameters=[ID],
         responses={200: TicketSerializer, 404: ERRORS[404]},
         examples=[examples.TICKET],
     ),
@@ -109,6 +114,7 @@ class TicketViewSet(
 
     @extend_schema(
         summary="Change status, priority, category or assignee (staff)",
+        parameters=[ID],
         request=TicketUpdateSerializer,
         responses={200: TicketSerializer, **ERRORS, **CONFLICT},
         examples=[examples.PATCH, examples.ASSIGN_TO_REQUESTER_REFUSED],
@@ -130,6 +136,7 @@ class TicketViewSet(
 
     @extend_schema(
         summary="Close a ticket (its requester or staff)",
+        parameters=[ID],
         request=TicketActionSerializer,
         responses={200: TicketSerializer, **ERRORS, **CONFLICT},
         examples=[examples.ACTION],
@@ -146,6 +153,7 @@ class TicketViewSet(
 
     @extend_schema(
         summary="Reopen a closed or resolved ticket (staff)",
+        parameters=[ID],
         request=TicketActionSerializer,
         responses={200: TicketSerializer, **ERRORS, **CONFLICT},
         examples=[examples.ACTION],
@@ -173,6 +181,7 @@ class TicketViewSet(
     @extend_schema(
         methods=["get"],
         summary="Comments of a ticket",
+        parameters=[ID],
         description="Oldest first. Requesters see public replies only.",
         responses={200: CommentSerializer(many=True), 404: ERRORS[404]},
         examples=[examples.COMMENTS],
@@ -180,6 +189,7 @@ class TicketViewSet(
     @extend_schema(
         methods=["post"],
         summary="Reply, or add an internal note (staff)",
+        parameters=[ID],
         request=CommentCreateSerializer,
         responses={201: CommentSerializer, **ERRORS},
         examples=[examples.REPLY, examples.NOTE, examples.COMMENT_CREATED],
@@ -207,6 +217,7 @@ class TicketViewSet(
 
     @extend_schema(
         summary="History of a ticket",
+        parameters=[ID],
         description="Oldest first. Requesters do not see internal events.",
         responses={200: TicketEventSerializer(many=True), 404: ERRORS[404]},
         examples=[examples.EVENTS],
