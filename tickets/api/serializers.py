@@ -218,5 +218,5 @@ class TicketEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ErrorSerializer(serializers.Serializer):
+class TicketErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()

@@ -20,10 +20,10 @@ from .pagination import TicketCursorPagination
 from .serializers import (
     CommentCreateSerializer,
     CommentSerializer,
-    ErrorSerializer,
     TicketActionSerializer,
     TicketCountsSerializer,
     TicketCreateSerializer,
+    TicketErrorSerializer,
     TicketEventSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
@@ -31,9 +31,11 @@ from .serializers import (
 
 ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="`{field: [message]}`"),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user."),
+    403: OpenApiResponse(
+        TicketErrorSerializer, description="Not allowed for this user."
+    ),
     404: OpenApiResponse(
-        ErrorSerializer, description="No such ticket, or not yours to see."
+        TicketErrorSerializer, description="No such ticket, or not yours to see."
     ),
 }
 ID = OpenApiParameter(
@@ -41,7 +43,7 @@ ID = OpenApiParameter(
 )
 CONFLICT = {
     409: OpenApiResponse(
-        ErrorSerializer,
+        TicketErrorSerializer,
         description="`version` is not the ticket's current version.",
         examples=[examples.CONFLICT],
     )
