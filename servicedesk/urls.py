@@ -14,6 +14,7 @@ api_urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("attachments.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("attachments/", include("attachments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),

@@ -190,6 +190,24 @@ ATTACHMENT_TYPES = env.list(
     ],
 )
 
+# --- Attachments ---------------------------------------------------------------
+
+# docs/attachments.md explains each of these. Addressing style "path" suits
+# MinIO, SeaweedFS and NCP; "virtual" or "auto" suit AWS S3.
+OBJECT_STORAGE_ADDRESSING_STYLE = env(
+    "OBJECT_STORAGE_ADDRESSING_STYLE", default="path"
+)
+# Seconds before a storage call gives up; the API then answers 503.
+OBJECT_STORAGE_TIMEOUT = env.int("OBJECT_STORAGE_TIMEOUT", default=5)
+# Lifetimes (seconds) of the signed upload and download URLs.
+ATTACHMENT_UPLOAD_EXPIRES = env.int("ATTACHMENT_UPLOAD_EXPIRES", default=600)
+ATTACHMENT_DOWNLOAD_EXPIRES = env.int("ATTACHMENT_DOWNLOAD_EXPIRES", default=300)
+# `manage.py cleanup_uploads` removes objects handed out this long ago (seconds)
+# and never registered.
+ATTACHMENT_UNREGISTERED_MAX_AGE = env.int(
+    "ATTACHMENT_UNREGISTERED_MAX_AGE", default=24 * 3600
+)
+
 # --- E-mail --------------------------------------------------------------------
 
 SMTP_HOST = env("SMTP_HOST", default="")

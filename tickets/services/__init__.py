@@ -6,7 +6,7 @@ Import from here: `from tickets import services` then `services.ticket_create(..
 from ._common import UNSET
 from .automation import tickets_auto_close
 from .categories import DEFAULT_CATEGORIES, categories_seed
-from .events import ticket_event_record
+from .events import ticket_attachment_added, ticket_event_record
 from .tickets import (
     ticket_assign,
     ticket_category_change,
@@ -25,6 +25,7 @@ __all__ = [
     "UNSET",
     "categories_seed",
     "ticket_assign",
+    "ticket_attachment_added",
     "ticket_category_change",
     "ticket_close",
     "ticket_create",

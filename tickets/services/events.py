@@ -1,7 +1,9 @@
 """History entries written on behalf of other apps (attachments)."""
 
-from ..models import Comment, Ticket, TicketEvent
-from ._common import record
+from django.db import transaction
+
+from ..models import Comment, EventKind, Ticket, TicketEvent
+from ._common import lock, record, save
 
 
 def ticket_event_record(
@@ -29,3 +31,26 @@ def ticket_event_record(
         internal=internal,
         comment=comment,
     )
+
+
+@transaction.atomic
+def ticket_attachment_added(*, ticket: Ticket, attachment, by) -> TicketEvent:
+    """Record a file attached to a ticket (the attachments service calls this).
+
+    The history entry is internal for an internal attachment, and then, as for
+    an internal note, the ticket row is left alone (not even `updated_at`), so
+    nothing of it reaches a requester. A public file is a change of the ticket.
+    """
+    ticket = lock(ticket)
+    event = record(
+        ticket,
+        kind=EventKind.ATTACHMENT_ADDED,
+        by=by,
+        field="attachment",
+        new=attachment.filename,
+        internal=attachment.internal,
+        comment=attachment.comment,
+    )
+    if not attachment.internal:
+        save(ticket, set())
+    return event

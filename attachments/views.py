@@ -1,0 +1,147 @@
+"""Local-storage endpoints and the pages' form upload and download links.
+
+The local endpoints stand in for an object storage when STORAGE_BACKEND=local:
+a signed, expiring URL is the only credential, as with a presigned S3 URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from tickets.models import Ticket
+
+from . import services
+from .forms import AttachmentUploadForm, request_too_large
+from .models import Attachment, UploadSlot
+from .storage import BadUploadToken, LocalStorage, StorageUnavailable, get_backend
+
+
+def _refuse(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+def _local_backend():
+    backend = get_backend()
+    return backend if isinstance(backend, LocalStorage) else None
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class LocalUploadView(View):
+    """PUT the body of a signed upload URL to LOCAL_UPLOAD_ROOT, streaming it.
+
+    Like S3, it refuses a tampered or expired URL and a content type or length
+    other than the signed one (403); the body is never read into memory.
+    """
+
+    http_method_names = ["put"]
+
+    def put(self, request, token):
+        backend = _local_backend()
+        if backend is None:
+            return _refuse(404, _("Local uploads are not enabled."))
+        try:
+            grant = backend.read_upload_token(token)
+        except BadUploadToken:
+            return _refuse(403, _("This upload URL is invalid or has expired."))
+        if request.content_type != grant["type"]:
+            return _refuse(403, _("The content type is not the signed one."))
+        if request.META.get("CONTENT_LENGTH") != str(grant["size"]):
+            return _refuse(403, _("The content length is not the signed one."))
+        if not UploadSlot.objects.filter(
+            key=grant["key"], registered_at__isnull=True
+        ).exists():
+            return _refuse(403, _("This upload URL is no longer valid."))
+        try:
+            received = backend.write_stream(grant["key"], request, size=grant["size"])
+        except StorageUnavailable:
+            return _refuse(503, _("File storage is unavailable right now."))
+        if received != grant["size"]:
+            return _refuse(400, _("The body does not have the signed length."))
+        return JsonResponse({}, status=200)
+
+
+class LocalDownloadView(View):
+    """Serve a file for a signed download URL, always as an attachment."""
+
+    def get(self, request, token):
+        backend = _local_backend()
+        if backend is None:
+            return _refuse(404, _("Local downloads are not enabled."))
+        try:
+            grant = backend.read_download_token(token)
+        except BadUploadToken:
+            return _refuse(403, _("This download URL is invalid or has expired."))
+        try:
+            handle = open(backend.path(grant["key"]), "rb")  # noqa: SIM115
+        except FileNotFoundError:
+            return _refuse(404, _("The file is gone."))
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=grant["name"],
+            content_type=grant["type"],
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _back(request, ticket):
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+class AttachmentUploadView(LoginRequiredMixin, View):
+    """The plain form upload (no JavaScript): the file passes through Django."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, ticket_id):
+        ticket = get_object_or_404(
+            Ticket.objects.visible_to(request.user), pk=ticket_id
+        )
+        if request_too_large(request):
+            messages.error(request, _("The file is larger than the limit."))
+            return _back(request, ticket)
+        form = AttachmentUploadForm(
+            request.POST, request.FILES, ticket=ticket, user=request.user
+        )
+        if form.is_valid() and form.save():
+            messages.success(
+                request,
+                _("Attached “%(name)s”.") % {"name": form.attachment.filename},
+            )
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return _back(request, ticket)
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """The pages' download link: the permission check, then the signed URL."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            Attachment.objects.visible_to(request.user).select_related("ticket"),
+            pk=pk,
+        )
+        try:
+            url = services.attachment_download_url(
+                attachment=attachment, by=request.user
+            )
+        except StorageUnavailable:
+            return _refuse(503, _("File storage is unavailable right now."))
+        response = redirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
