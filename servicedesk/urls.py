@@ -27,6 +27,7 @@ urlpatterns = [
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("tickets.urls")),
     path("notifications/", include("notifications.urls")),
     path("attachments/", include("attachments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

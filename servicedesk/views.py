@@ -2,8 +2,10 @@
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
+
+from tickets import views as ticket_views
 
 
 @never_cache
@@ -19,7 +21,11 @@ def healthz(request):
 
 
 def home(request):
-    """Signed-out visitors go to the sign-in page; others see their working list."""
+    """Signed-out visitors go to the sign-in page; others see their working list.
+
+    Rendered here rather than redirected: "my tickets" for a requester, the
+    queue for agents and admins.
+    """
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    return render(request, "home.html")
+    return ticket_views.home_page(request)

@@ -62,6 +62,77 @@ def ticket_list(*, user) -> QuerySet:
     return with_priority_rank(queryset)
 
 
+def _keyset_after(keys, values) -> Q:
+    """Rows that come strictly after `values` in the order `keys`."""
+    condition = Q()
+    equal_so_far = Q()
+    for key, value in zip(keys, values, strict=True):
+        name = key.lstrip("-")
+        beyond = "lt" if key.startswith("-") else "gt"
+        condition |= equal_so_far & Q(**{f"{name}__{beyond}": value})
+        equal_so_far &= Q(**{name: value})
+    return condition
+
+
+def ticket_keyset_page(
+    queryset: QuerySet, *, ordering: str, size: int, position=None, backwards=False
+) -> tuple[list[Ticket], bool]:
+    """One page of `queryset` in the order `TICKET_ORDERINGS[ordering]`.
+
+    `position` holds the order keys' values of the row where the previous page
+    ended (or, with `backwards`, where the next page began). Each page is one
+    range query with a LIMIT, so its cost does not grow with depth. Returns the
+    rows in display order and whether more lie beyond them in that direction.
+    """
+    keys = TICKET_ORDERINGS[ordering]
+    if backwards:
+        keys = tuple(key[1:] if key.startswith("-") else f"-{key}" for key in keys)
+    queryset = queryset.order_by(*keys)
+    if position is not None:
+        queryset = queryset.filter(_keyset_after(keys, position))
+    rows = list(queryset[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    return rows, more
+
+
+OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
+
+
+def ticket_filter(
+    queryset: QuerySet,
+    *,
+    user,
+    status: str = "",
+    priority: str = "",
+    category: str = "",
+    assignee: str = "",
+    q: str = "",
+) -> QuerySet:
+    """Narrow a ticket list the way the queue's filters ask.
+
+    `status` is a status, "open" (new, in progress or waiting) or empty for all;
+    `assignee` is "me", "none" (unassigned), a user id, or empty for anyone.
+    """
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        queryset = queryset.filter(status=status)
+    if priority:
+        queryset = queryset.filter(priority=priority)
+    if category:
+        queryset = queryset.filter(category__slug=category)
+    if assignee == "me":
+        queryset = queryset.filter(assignee=user)
+    elif assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee.isdigit():
+        queryset = queryset.filter(assignee_id=int(assignee))
+    return ticket_search(queryset, q)
+
+
 def ticket_get(*, user, pk) -> Ticket:
     """One ticket the user may see, or Http404 (also for someone else's ticket)."""
     return get_object_or_404(ticket_list(user=user), pk=pk)

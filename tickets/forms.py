@@ -1,0 +1,434 @@
+"""HTML forms of the ticket pages: they shape and check input, services write.
+
+The views call the services with a form's `cleaned_data` and put the services'
+`ValidationError`s back on the form (`add_service_errors`), so a message from a
+service shows beside its field just as one from the form does.
+"""
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from . import policies
+from .models import Category, Priority, Status
+from .selectors import DEFAULT_TICKET_ORDERING, TICKET_ORDERINGS
+
+MAX_TEXT_LENGTH = 20000
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+MAX_BULK_TICKETS = 100
+
+phone_validator = RegexValidator(
+    r"^[0-9+()\-.\s]{3,40}$",
+    _("Use digits, spaces and + - ( ) only, for example 02-1234-5678."),
+)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, beside its field if it has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def is_conflict(error: ValidationError) -> bool:
+    """True when a service refused a stale form (an older ticket `version`)."""
+    if hasattr(error, "error_dict"):
+        return False
+    return any(item.code == "conflict" for item in error.error_list)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def active_categories():
+    return Category.objects.filter(is_active=True)
+
+
+# --- Opening tickets ------------------------------------------------------------------
+
+
+class TicketCreateForm(forms.Form):
+    """A requester's new ticket; staff see the urgent priority too."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("A short summary, e.g. “Wi-Fi drops in dormitory A, 3rd floor”."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What happened, what you expected, and any error message."),
+    )
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=active_categories(), empty_label=None
+    )
+    priority = forms.ChoiceField(label=_("Priority"), initial=Priority.MEDIUM)
+    location = forms.CharField(
+        label=_("Location (building / room)"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, e.g. “Engineering building 2, room 305”."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=40,
+        required=False,
+        validators=[phone_validator],
+        help_text=_("Optional: where we can call you back."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].queryset = active_categories()
+        self.fields["priority"].choices = [
+            (code, label)
+            for code, label in Priority.choices
+            if policies.can_set_priority(user, code)
+        ]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError(_("Give the ticket a title."), code="required")
+        return title
+
+    def service_arguments(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "title",
+                "description",
+                "category",
+                "priority",
+                "location",
+                "contact_phone",
+            )
+        }
+
+
+class TicketOnBehalfForm(TicketCreateForm):
+    """Staff open a ticket for someone who phoned or walked in."""
+
+    requester = forms.EmailField(
+        label=_("Requester's e-mail"),
+        max_length=254,
+        help_text=_("The person who asked for help; they must have an account."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["requester"]
+
+    def clean_requester(self):
+        email = self.cleaned_data["requester"]
+        person = User.objects.filter(email__iexact=email.strip()).first()
+        if person is None:
+            raise ValidationError(
+                _("No one has an account with this e-mail address."),
+                code="unknown_requester",
+            )
+        return person
+
+    def service_arguments(self) -> dict:
+        return {
+            **super().service_arguments(),
+            "requester": self.cleaned_data["requester"],
+        }
+
+
+# --- Working on a ticket ----------------------------------------------------------------
+
+
+class ReplyForm(forms.Form):
+    """A public reply; staff may switch it to an internal note."""
+
+    PUBLIC, INTERNAL = "public", "internal"
+
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Send as"),
+        choices=[
+            (PUBLIC, _("Public reply (the requester sees it)")),
+            (INTERNAL, _("Internal note (IT staff only)")),
+        ],
+        initial=PUBLIC,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not policies.can_add_internal_note(user, ticket):
+            del self.fields["visibility"]
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("visibility") == self.INTERNAL
+
+
+class VersionForm(forms.Form):
+    """A form that acts on the ticket as it was shown (stale forms are refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def refresh_version(self, ticket) -> None:
+        """After a conflict: keep what was typed, act on the fresh ticket next time."""
+        if self.is_bound:
+            data = self.data.copy()
+            data["version"] = str(ticket.version)
+            self.data = data
+
+
+class CloseForm(VersionForm):
+    pass
+
+
+class StaffUpdateForm(VersionForm):
+    """Status, priority, category and assignee, changed together (one version)."""
+
+    status = forms.ChoiceField(label=_("Status"))
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=active_categories(), empty_label=None
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+
+    def __init__(self, *args, ticket, staff, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": ticket.version,
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "category": ticket.category_id,
+                "assignee": ticket.assignee_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        allowed = {ticket.status, *policies.STAFF_TRANSITIONS[ticket.status]}
+        self.fields["status"].choices = [
+            (code, label) for code, label in Status.choices if code in allowed
+        ]
+        self.fields["category"].queryset = active_categories()
+        # The staff list is read once per page and shared by every menu; a
+        # current assignee who has left stays selectable, so saving the form
+        # unchanged never unassigns them by accident.
+        self.people = {str(person.pk): person for person in staff}
+        if ticket.assignee_id and str(ticket.assignee_id) not in self.people:
+            self.people[str(ticket.assignee_id)] = ticket.assignee
+        self.fields["assignee"].choices = [("", _("Unassigned"))] + [
+            (pk, str(person)) for pk, person in self.people.items()
+        ]
+
+    def clean_assignee(self):
+        return self.people.get(self.cleaned_data.get("assignee") or "")
+
+
+# --- The queue ---------------------------------------------------------------------------
+
+ORDERING_CHOICES = [
+    ("-updated_at", _("Recently updated")),
+    ("updated_at", _("Least recently updated")),
+    ("-created_at", _("Newest first")),
+    ("created_at", _("Oldest first")),
+    ("-priority", _("Highest priority")),
+    ("priority", _("Lowest priority")),
+]
+
+ALL, OPEN = "all", "open"
+_CURSOR_SALT = "tickets.list.cursor"
+_DATETIME_KEYS = {"created_at", "updated_at"}
+
+
+def encode_cursor(ticket, *, ordering: str, backwards: bool) -> str:
+    """A signed position after (or before) `ticket` in `ordering`."""
+    values = []
+    for key in TICKET_ORDERINGS[ordering]:
+        value = getattr(ticket, key.lstrip("-"))
+        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    return signing.dumps(
+        {"o": ordering, "v": values, "b": backwards}, salt=_CURSOR_SALT
+    )
+
+
+def decode_cursor(cursor: str, *, ordering: str):
+    """Return (position, backwards) from `encode_cursor`, or raise ValidationError."""
+    invalid = ValidationError(_("That page link is no longer valid."), code="cursor")
+    try:
+        payload = signing.loads(cursor, salt=_CURSOR_SALT)
+    except signing.BadSignature:
+        raise invalid from None
+    keys = TICKET_ORDERINGS[ordering]
+    if payload.get("o") != ordering or len(payload.get("v", ())) != len(keys):
+        raise invalid
+    position = []
+    for key, value in zip(keys, payload["v"], strict=True):
+        if key.lstrip("-") in _DATETIME_KEYS:
+            value = parse_datetime(value)
+        position.append(value)
+    return position, bool(payload.get("b"))
+
+
+class TicketListForm(forms.Form):
+    """The query string of "my tickets": status, text search, paging."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    ordering = forms.ChoiceField(
+        label=_("Sort by"), choices=ORDERING_CHOICES, required=False
+    )
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    default_status = ALL
+    default_page_size = 25
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (ALL, _("All")),
+            (OPEN, _("Open (new, in progress, waiting)")),
+            *Status.choices,
+        ]
+
+    def value(self, name, default=None):
+        """The cleaned value of a valid field, else `default`."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or default
+
+    @property
+    def chosen_ordering(self) -> str:
+        return self.value("ordering", DEFAULT_TICKET_ORDERING)
+
+    @property
+    def status_filter(self) -> str:
+        return self.value("status", self.default_status)
+
+    @property
+    def chosen_page_size(self) -> int:
+        return self.default_page_size
+
+    def clean_cursor(self):
+        cursor = self.cleaned_data.get("cursor")
+        ordering = self.data.get("ordering") or DEFAULT_TICKET_ORDERING
+        if not cursor or ordering not in TICKET_ORDERINGS:
+            return None
+        return decode_cursor(cursor, ordering=ordering)
+
+    def position(self):
+        """(position, backwards) of the requested page; the first page if none."""
+        return self.value("cursor") or (None, False)
+
+    def filter_values(self) -> dict:
+        return {
+            "status": self.status_filter,
+            "q": self.value("q", ""),
+        }
+
+
+class QueueFilterForm(TicketListForm):
+    """The queue's filters: status, priority, category, assignee, search, sort, size."""
+
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    page_size = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+    )
+
+    default_status = OPEN
+    field_order = ["q", "status", "priority", "category", "assignee", "ordering"]
+
+    def __init__(self, *args, staff, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = [("", _("Any priority")), *Priority.choices]
+        self.fields["category"].choices = [("", _("Any category"))] + [
+            (category.slug, category.name) for category in categories
+        ]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Mine")),
+            ("none", _("Unassigned")),
+        ] + [(str(person.pk), str(person)) for person in staff]
+
+    @property
+    def chosen_page_size(self) -> int:
+        return self.value("page_size", DEFAULT_PAGE_SIZE)
+
+    def filter_values(self) -> dict:
+        return {
+            **super().filter_values(),
+            "priority": self.value("priority", ""),
+            "category": self.value("category", ""),
+            "assignee": self.value("assignee", ""),
+        }
+
+
+class BulkActionForm(forms.Form):
+    """Assign, or change the status of, the tickets ticked in the queue."""
+
+    ASSIGN, STATUS = "assign", "status"
+
+    tickets = forms.Field(
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Tick at least one ticket first.")},
+    )
+    operation = forms.ChoiceField(
+        choices=[(ASSIGN, _("Assign")), (STATUS, _("Change status"))]
+    )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    status = forms.ChoiceField(label=_("New status"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {str(person.pk): person for person in staff}
+        self.fields["assignee"].choices = [
+            ("me", _("Me")),
+            ("none", _("Nobody (unassign)")),
+        ] + [(pk, str(person)) for pk, person in self.staff.items()]
+        self.fields["status"].choices = [("", "—"), *Status.choices]
+
+    def clean_tickets(self):
+        values = self.cleaned_data["tickets"]
+        if not all(str(value).isdigit() and len(str(value)) < 19 for value in values):
+            raise ValidationError(_("Tick tickets from the list."), code="invalid")
+        ids = sorted({int(value) for value in values})
+        if len(ids) > MAX_BULK_TICKETS:
+            raise ValidationError(
+                _("Change at most %(limit)s tickets at once."),
+                code="too_many",
+                params={"limit": MAX_BULK_TICKETS},
+            )
+        return ids
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("operation") == self.STATUS and not cleaned.get("status"):
+            self.add_error("status", _("Choose the new status."))
+        return cleaned
+
+    def assignee_for(self, user):
+        choice = self.cleaned_data.get("assignee") or "me"
+        if choice == "me":
+            return user
+        if choice == "none":
+            return None
+        return self.staff[choice]

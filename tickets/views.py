@@ -1,0 +1,578 @@
+"""The HTML pages: the requester portal and the staff queue.
+
+Thin views: reads go through `selectors` (always scoped by `visible_to`),
+writes through `services`, and who may do what is asked of `policies`. A
+service's ValidationError goes back onto the form that caused it, with what the
+user typed; success redirects (Post/Redirect/Get).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.models import User
+
+from . import policies, selectors, services
+from .forms import (
+    BulkActionForm,
+    CloseForm,
+    QueueFilterForm,
+    ReplyForm,
+    StaffUpdateForm,
+    TicketCreateForm,
+    TicketListForm,
+    TicketOnBehalfForm,
+    VersionForm,
+    add_service_errors,
+    encode_cursor,
+    is_conflict,
+)
+from .models import Category, EventKind, Priority, Status, Ticket
+from .templatetags.tickets_ui import display_name
+
+SERVICE_ERRORS = (ValidationError, PermissionDenied, Http404)
+
+
+def staff_list():
+    """Agents and admins, for the assignee menus (one query per page)."""
+    return list(User.objects.staff().order_by("name", "email"))
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# --- Mixins ------------------------------------------------------------------------
+
+
+class StaffOnlyMixin(LoginRequiredMixin):
+    """Pages of the IT team: signed-out visitors sign in, requesters get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not policies.is_staff_member(request.user):
+            raise PermissionDenied(_("This page is for IT staff."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TicketPolicyMixin(LoginRequiredMixin):
+    """Finds the ticket among those the user may see (else 404) and asks `policy`."""
+
+    policy = None  # a function (user, ticket) -> bool from tickets.policies
+
+    def get_ticket(self):
+        return selectors.ticket_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def check_policy(self, ticket) -> None:
+        if self.policy is not None and not self.policy(self.request.user, ticket):
+            raise PermissionDenied(_("You cannot do this on this ticket."))
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+class TicketListMixin:
+    """A filtered ticket list paged by cursor ("next" / "previous" links)."""
+
+    list_url_name = ""
+
+    def page_of(self, queryset, form):
+        position, backwards = form.position()
+        ordering = form.chosen_ordering
+        rows, more = selectors.ticket_keyset_page(
+            queryset,
+            ordering=ordering,
+            size=form.chosen_page_size,
+            position=position,
+            backwards=backwards,
+        )
+        has_next = True if backwards else more
+        has_previous = more if backwards else position is not None
+        links = {"next_url": None, "previous_url": None}
+        if rows and has_next:
+            links["next_url"] = self.link(
+                encode_cursor(rows[-1], ordering=ordering, backwards=False)
+            )
+        if has_previous:
+            cursor = (
+                encode_cursor(rows[0], ordering=ordering, backwards=True)
+                if rows
+                else ""
+            )
+            links["previous_url"] = self.link(cursor)
+        return {"tickets": rows, **links}
+
+    def link(self, cursor: str) -> str:
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        if cursor:
+            query["cursor"] = cursor
+        return self.list_url() + (f"?{query.urlencode()}" if query else "")
+
+    def list_url(self) -> str:
+        return reverse(self.list_url_name)
+
+
+class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
+    """A requester's own tickets, most recently updated first."""
+
+    template_name = "tickets/my_tickets.html"
+    list_url_name = "tickets:my_tickets"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        form = TicketListForm(self.request.GET)
+        queryset = selectors.ticket_filter(
+            selectors.ticket_list(user=user).filter(requester=user),
+            user=user,
+            **form.filter_values(),
+        )
+        return super().get_context_data(
+            nav="my_tickets",
+            form=form,
+            list_url=self.list_url(),
+            **self.page_of(queryset, form),
+            **kwargs,
+        )
+
+
+class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
+    """The staff queue: filters, search, sort, counts per status, bulk changes.
+
+    A fixed number of queries whatever the page size: the session and user,
+    the staff and category menus, the counts, the page itself, the badge.
+    """
+
+    template_name = "tickets/queue.html"
+    list_url_name = "tickets:queue"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        staff = staff_list()
+        form = QueueFilterForm(
+            self.request.GET, staff=staff, categories=Category.objects.all()
+        )
+        queryset = selectors.ticket_filter(
+            selectors.ticket_list(user=user), user=user, **form.filter_values()
+        )
+        counts = selectors.ticket_counts(user=user)
+        return super().get_context_data(
+            nav="queue",
+            form=form,
+            list_url=self.list_url(),
+            status_tabs=self.status_tabs(counts, form.status_filter),
+            bulk_form=BulkActionForm(staff=staff),
+            **self.page_of(queryset, form),
+            **kwargs,
+        )
+
+    def status_tabs(self, counts, current):
+        """Links to each status with its count, keeping the other filters."""
+        open_total = sum(counts[code] for code in selectors.OPEN_STATUSES)
+        tabs = [("open", _("Open"), open_total)]
+        tabs += [(code, label, counts[code]) for code, label in Status.choices]
+        tabs.append(("all", _("All"), sum(counts.values())))
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        result = []
+        for code, label, count in tabs:
+            query["status"] = code
+            result.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "count": count,
+                    "url": f"{self.list_url()}?{query.urlencode()}",
+                    "current": code == current,
+                }
+            )
+        return result
+
+
+class BulkActionView(StaffOnlyMixin, View):
+    """Assign, or change the status of, several tickets ticked in the queue."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = safe_next(request, reverse("tickets:queue"))
+        form = BulkActionForm(request.POST, staff=staff_list())
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        tickets = selectors.ticket_list(user=request.user).filter(
+            pk__in=form.cleaned_data["tickets"]
+        )
+        done, failed = 0, []
+        for ticket in tickets:
+            try:
+                self.apply(form, ticket)
+                done += 1
+            except SERVICE_ERRORS as error:
+                failed.append(f"{ticket.reference}: {' '.join(_messages(error))}")
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s ticket changed.", "%(count)s tickets changed.", done
+                )
+                % {"count": done},
+            )
+        for failure in failed:
+            messages.error(request, failure)
+        return redirect(back)
+
+    def apply(self, form, ticket):
+        by = self.request.user
+        if form.cleaned_data["operation"] == BulkActionForm.ASSIGN:
+            return services.ticket_assign(
+                ticket=ticket, assignee=form.assignee_for(by), by=by
+            )
+        return services.ticket_status_change(
+            ticket=ticket, status=form.cleaned_data["status"], by=by
+        )
+
+
+def _messages(error) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error) or _("Not allowed.")]
+
+
+# --- Opening tickets ------------------------------------------------------------------
+
+
+class TicketCreateView(LoginRequiredMixin, FormView):
+    """A new ticket; `?about=<id>` starts it from an earlier (closed) ticket."""
+
+    template_name = "tickets/ticket_form.html"
+    form_class = TicketCreateForm
+    nav = "new"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        about = self.request.GET.get("about", "")
+        if not about.isdigit() or len(about) > 18:
+            return {}
+        earlier = selectors.ticket_list(user=self.request.user).filter(pk=about).first()
+        return followup_initial(earlier) if earlier else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nav=self.nav, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            ticket = services.ticket_create(
+                by=self.request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Ticket %(reference)s is open. We will reply here.")
+            % {"reference": ticket.reference},
+        )
+        return redirect("tickets:detail", pk=ticket.pk)
+
+
+class TicketOnBehalfView(StaffOnlyMixin, TicketCreateView):
+    """Staff open a ticket for someone who phoned or walked in."""
+
+    form_class = TicketOnBehalfForm
+    nav = "on_behalf"
+
+
+def followup_initial(ticket, description: str = "") -> dict:
+    """A new ticket's starting values, following up an earlier one."""
+    title = _("Follow-up to %(reference)s: %(title)s") % {
+        "reference": ticket.reference,
+        "title": ticket.title,
+    }
+    return {
+        "title": title[:200],
+        "category": ticket.category_id,
+        "priority": ticket.priority
+        if ticket.priority != Priority.URGENT
+        else Priority.HIGH,
+        "location": ticket.location,
+        "contact_phone": ticket.contact_phone,
+        "description": description
+        or _("About %(reference)s:") % {"reference": ticket.reference} + "\n\n",
+    }
+
+
+# --- The ticket page ------------------------------------------------------------------
+
+
+class TicketPageMixin(TicketPolicyMixin):
+    """Renders the ticket page with whichever of its forms came back with errors."""
+
+    template_name = "tickets/ticket_detail.html"
+
+    def render_page(self, ticket, **forms):
+        return render(
+            self.request, self.template_name, self.page_context(ticket, **forms)
+        )
+
+    def page_context(self, ticket, **forms):
+        user = self.request.user
+        is_staff = policies.is_staff_member(user)
+        staff = staff_list() if is_staff else []
+        context = {
+            "nav": "queue" if is_staff else "my_tickets",
+            "ticket": ticket,
+            "comments": selectors.comment_list(user=user, ticket=ticket),
+            "timeline": timeline(
+                selectors.event_list(user=user, ticket=ticket), viewer=user
+            ),
+            "is_staff": is_staff,
+            "can_reply": policies.can_reply(user, ticket),
+            "can_close": policies.can_close_ticket(user, ticket),
+            "can_see_contact": policies.can_see_contact_details(user, ticket.requester),
+            "reply_form": ReplyForm(user=user, ticket=ticket),
+            "close_form": CloseForm(initial={"version": ticket.version}),
+        }
+        if policies.can_edit_staff_fields(user, ticket):
+            context["staff_form"] = StaffUpdateForm(ticket=ticket, staff=staff)
+        if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
+            context["assign_form"] = VersionForm(initial={"version": ticket.version})
+        context.update(forms)
+        return context
+
+
+class TicketDetailView(TicketPageMixin, View):
+    def get(self, request, pk):
+        return self.render_page(self.get_ticket())
+
+
+class TicketActionView(TicketPageMixin, View):
+    """A form on the ticket page: POST only; a GET goes back to the page."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, pk):
+        return redirect("tickets:detail", pk=pk)
+
+    def post(self, request, pk):
+        ticket = self.get_ticket()
+        self.check_policy(ticket)
+        return self.handle(ticket)
+
+    def failed(self, form_name, form, error):
+        """Show a refused change beside its field, on the ticket as it is now."""
+        if isinstance(error, ValidationError):
+            add_service_errors(form, error)
+        else:
+            form.add_error(None, str(error) or _("Not allowed."))
+        ticket = self.get_ticket()
+        if isinstance(error, ValidationError) and is_conflict(error):
+            messages.warning(
+                self.request,
+                _(
+                    "Someone else changed this ticket while you were looking at it. "
+                    "Below is the ticket as it is now, with your changes still in "
+                    "the form: check them and send again."
+                ),
+            )
+            if hasattr(form, "refresh_version"):
+                form.refresh_version(ticket)
+        return self.render_page(ticket, **{form_name: form})
+
+
+class TicketReplyView(TicketActionView):
+    policy = staticmethod(policies.can_view_ticket)
+
+    def handle(self, ticket):
+        user = self.request.user
+        form = ReplyForm(self.request.POST, user=user, ticket=ticket)
+        if not form.is_valid():
+            return self.render_page(ticket, reply_form=form)
+        try:
+            comment = services.ticket_reply(
+                ticket=ticket,
+                by=user,
+                body=form.cleaned_data["body"],
+                internal=form.internal,
+            )
+        except SERVICE_ERRORS as error:
+            return self.reply_refused(form, error)
+        if comment.internal:
+            messages.success(self.request, _("Internal note added."))
+        else:
+            messages.success(self.request, _("Your reply was sent."))
+        url = reverse("tickets:detail", kwargs={"pk": ticket.pk})
+        return redirect(f"{url}#comment-{comment.pk}")
+
+    def reply_refused(self, form, error):
+        ticket = self.get_ticket()
+        if ticket.is_closed and not policies.can_reply(self.request.user, ticket):
+            # Closed meanwhile: keep the text in a new ticket's form instead.
+            followup = TicketCreateForm(
+                user=self.request.user,
+                initial=followup_initial(ticket, form.data.get("body", "")),
+            )
+            form.add_error(None, " ".join(_messages(error)))
+            return self.render_page(ticket, reply_form=form, followup_form=followup)
+        return self.failed("reply_form", form, error)
+
+
+class TicketCloseView(TicketActionView):
+    policy = staticmethod(policies.can_close_ticket)
+
+    def handle(self, ticket):
+        form = CloseForm(self.request.POST)
+        if not form.is_valid():
+            return self.render_page(ticket, close_form=form)
+        try:
+            services.ticket_close(
+                ticket=ticket,
+                by=self.request.user,
+                version=form.cleaned_data["version"],
+            )
+        except SERVICE_ERRORS as error:
+            return self.failed("close_form", form, error)
+        messages.success(self.request, _("The ticket is closed."))
+        return redirect("tickets:detail", pk=ticket.pk)
+
+
+class TicketUpdateView(TicketActionView):
+    policy = staticmethod(policies.can_edit_staff_fields)
+
+    def handle(self, ticket):
+        form = StaffUpdateForm(self.request.POST, ticket=ticket, staff=staff_list())
+        if not form.is_valid():
+            return self.render_page(ticket, staff_form=form)
+        try:
+            services.ticket_update(
+                ticket=ticket, by=self.request.user, **form.cleaned_data
+            )
+        except SERVICE_ERRORS as error:
+            return self.failed("staff_form", form, error)
+        messages.success(self.request, _("The ticket is updated."))
+        return redirect("tickets:detail", pk=ticket.pk)
+
+
+class TicketAssignToMeView(TicketActionView):
+    policy = staticmethod(policies.can_assign)
+
+    def handle(self, ticket):
+        form = VersionForm(self.request.POST)
+        if not form.is_valid():
+            return self.render_page(ticket, assign_form=form)
+        try:
+            services.ticket_assign(
+                ticket=ticket,
+                assignee=self.request.user,
+                by=self.request.user,
+                version=form.cleaned_data["version"],
+            )
+        except SERVICE_ERRORS as error:
+            return self.failed("assign_form", form, error)
+        messages.success(self.request, _("The ticket is assigned to you."))
+        return redirect("tickets:detail", pk=ticket.pk)
+
+
+# --- History ----------------------------------------------------------------------------
+
+
+def timeline(events, *, viewer) -> list[dict]:
+    """Each history entry with a sentence saying what happened."""
+    events = list(events)
+    people_ids = {
+        int(value)
+        for event in events
+        if event.kind == EventKind.ASSIGNED
+        for value in (event.old_value, event.new_value)
+        if value.isdigit()
+    }
+    people = (
+        {person.pk: person for person in User.objects.filter(pk__in=people_ids)}
+        if people_ids
+        else {}
+    )
+    categories = (
+        {category.slug: category for category in Category.objects.all()}
+        if any(event.kind == EventKind.CATEGORY_CHANGED for event in events)
+        else {}
+    )
+    return [
+        {"event": event, "text": _sentence(event, viewer, people, categories)}
+        for event in events
+    ]
+
+
+def _value(event, value, viewer, people, categories) -> str:
+    if event.kind == EventKind.ASSIGNED:
+        person = people.get(int(value)) if value.isdigit() else None
+        return display_name(person, viewer) if person else _("nobody")
+    if event.kind == EventKind.STATUS_CHANGED and value in Status.values:
+        return Status(value).label
+    if event.kind == EventKind.PRIORITY_CHANGED and value in Priority.values:
+        return Priority(value).label
+    if event.kind == EventKind.CATEGORY_CHANGED and value in categories:
+        return categories[value].name
+    return value
+
+
+def _field_name(field: str) -> str:
+    try:
+        return str(Ticket._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
+def _sentence(event, viewer, people, categories) -> str:
+    who = display_name(event.actor, viewer)
+    old = _value(event, event.old_value, viewer, people, categories)
+    new = _value(event, event.new_value, viewer, people, categories)
+    values = {"who": who, "old": old, "new": new, "field": _field_name(event.field)}
+    sentences = {
+        EventKind.CREATED: _("%(who)s opened the ticket."),
+        EventKind.REPLIED: _("%(who)s replied."),
+        EventKind.INTERNAL_NOTE: _("%(who)s added an internal note."),
+        EventKind.ASSIGNED: _("%(who)s assigned the ticket to %(new)s.")
+        if event.new_value
+        else _("%(who)s unassigned the ticket."),
+        EventKind.STATUS_CHANGED: _(
+            "%(who)s changed the status from %(old)s to %(new)s."
+        ),
+        EventKind.PRIORITY_CHANGED: _(
+            "%(who)s changed the priority from %(old)s to %(new)s."
+        ),
+        EventKind.CATEGORY_CHANGED: _(
+            "%(who)s changed the category from %(old)s to %(new)s."
+        ),
+        EventKind.DETAILS_CHANGED: _("%(who)s edited the ticket details (%(field)s)."),
+        EventKind.ATTACHMENT_ADDED: _("%(who)s attached a file %(new)s."),
+    }
+    template = sentences.get(event.kind, "%(who)s: %(field)s %(new)s")
+    return template % values
+
+
+def home_page(request):
+    """`/` for a signed-in user: the queue for staff, "my tickets" otherwise."""
+    if policies.is_staff_member(request.user):
+        return QueueView.as_view()(request)
+    return MyTicketsView.as_view()(request)
