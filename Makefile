@@ -34,11 +34,12 @@ run: venv messages
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite against PostgreSQL (started if it is down).
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: dev-venv messages
 	@scripts/system-deps.sh chromium
 	@scripts/ensure-postgres.sh
 	$(BIN)/python manage.py collectstatic --noinput -v 0 --settings=servicedesk.settings.test
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Static checks: ruff, missing migrations, the compose file and the Dockerfile.
 lint: dev-venv
