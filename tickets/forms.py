@@ -297,13 +297,22 @@ class TicketListForm(forms.Form):
     default_status = ALL
     default_page_size = 25
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # The menus show the filters in force, defaults included.
+        if data is not None:
+            data = data.copy()
+            for name, value in self.defaults().items():
+                if not data.get(name):
+                    data[name] = value
+        super().__init__(data, *args, **kwargs)
         self.fields["status"].choices = [
             (ALL, _("All")),
             (OPEN, _("Open (new, in progress, waiting)")),
             *Status.choices,
         ]
+
+    def defaults(self) -> dict:
+        return {"status": self.default_status, "ordering": DEFAULT_TICKET_ORDERING}
 
     def value(self, name, default=None):
         """The cleaned value of a valid field, else `default`."""
@@ -369,9 +378,22 @@ class QueueFilterForm(TicketListForm):
             ("none", _("Unassigned")),
         ] + [(str(person.pk), str(person)) for person in staff]
 
+    MORE_FILTERS = ("priority", "category", "ordering", "page_size")
+
+    def defaults(self) -> dict:
+        return {**super().defaults(), "page_size": str(DEFAULT_PAGE_SIZE)}
+
     @property
     def chosen_page_size(self) -> int:
         return self.value("page_size", DEFAULT_PAGE_SIZE)
+
+    def more_filters_active(self) -> bool:
+        """True when a filter kept under "More filters" is not at its default."""
+        defaults = self.defaults()
+        return any(
+            self.data.get(name, "") != defaults.get(name, "")
+            for name in self.MORE_FILTERS
+        ) or any(name in self.errors for name in self.MORE_FILTERS)
 
     def filter_values(self) -> dict:
         return {

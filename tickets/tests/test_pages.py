@@ -674,6 +674,16 @@ class TestQueue:
             "low",
         ]
 
+    def test_the_menus_show_the_filters_in_force(self, as_agent):
+        response = as_agent.get(reverse("tickets:queue"))
+        form = response.context["form"]
+        assert form["status"].value() == "open"
+        assert form["page_size"].value() == "50"
+        assert form["ordering"].value() == "-updated_at"
+        assert '<details class="more-filters">' in page_text(response)
+        response = as_agent.get(reverse("tickets:queue"), {"priority": "high"})
+        assert '<details class="more-filters" open>' in page_text(response)
+
     def test_bad_filter_values_are_explained_not_a_500(self, as_agent, make_ticket):
         make_ticket(title="보이는 티켓")
         response = as_agent.get(
