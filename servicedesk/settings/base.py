@@ -62,6 +62,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Benchmark only (bench/run.sh): an X-Query-Count header on every response.
+if env.bool("BENCH_COUNT_QUERIES", default=False):
+    MIDDLEWARE.insert(0, "servicedesk.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "servicedesk.urls"
 WSGI_APPLICATION = "servicedesk.wsgi.application"
 
