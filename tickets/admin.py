@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from notifications.admin import CategoryAgentInline
+
 from . import policies, services
 from .models import Category, Comment, Priority, Status, Ticket, TicketEvent
 
@@ -270,3 +272,4 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("slug", "name_ko", "name_en")
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("sort_order", "slug")
+    inlines = [CategoryAgentInline]

@@ -2,9 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tickets import services
-from tickets.models import Category, Status, Ticket
+from tickets.models import Category, EventKind, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ def test_change_page_shows_history_and_notes_read_only(admin_client, ticket, age
     response = admin_client.get(change_url(ticket))
     content = response.content.decode()
     assert "내부 메모입니다" in content
-    assert "Internal note" in content  # the history row's kind
+    with translation.override("ko"):  # the admin speaks Korean by default
+        assert str(EventKind.INTERNAL_NOTE.label) in content  # the history row's kind
     for inline in response.context["inline_admin_formsets"]:
         assert not inline.has_add_permission
         assert not inline.has_change_permission
@@ -209,10 +211,11 @@ def test_agents_do_not_reach_the_admin(client, agent, ticket):
     assert "/admin/login/" in response["Location"]
 
 
-def test_category_admin(admin_client):
+def test_category_admin(admin_client, agent):
     url = reverse("admin:tickets_category_changelist")
     response = admin_client.get(url)
     assert response.status_code == 200
+    inline = "notification_agents"
     response = admin_client.post(
         reverse("admin:tickets_category_add"),
         {
@@ -221,7 +224,15 @@ def test_category_admin(admin_client):
             "name_en": "Labs",
             "is_active": "on",
             "sort_order": 9,
+            f"{inline}-TOTAL_FORMS": "1",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-0-agent": str(agent.pk),
         },
     )
     assert response.status_code == 302
-    assert Category.objects.get(slug="lab").name_ko == "실습실"
+    category = Category.objects.get(slug="lab")
+    assert category.name_ko == "실습실"
+    # The agents named on the category page get its new tickets.
+    assert list(category.notification_agents.values_list("agent", flat=True)) == [
+        agent.pk
+    ]
