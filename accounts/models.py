@@ -133,3 +133,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_requester(self) -> bool:
         return self.role == Role.REQUESTER
+
+
+class SignInCounter(models.Model):
+    """A failed-sign-in counter shared by every web process (see throttling.py).
+
+    Used when the shared cache is the database cache, whose `incr` is a read and
+    a write that concurrent processes interleave; these rows are counted with
+    one atomic upsert instead.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in failure counter")
+        verbose_name_plural = _("sign-in failure counters")
+
+    def __str__(self):
+        return f"{self.key}={self.count}"

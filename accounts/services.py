@@ -25,11 +25,14 @@ def sign_in_authenticate(*, request, email: str, password: str) -> User | None:
     password look the same). Raises SignInLocked while a lock is in force.
     """
     address = throttling.client_address(request)
-    if throttling.is_locked(email, address):
+    attempt = throttling.attempt_begin(email, address)
+    if attempt is None:
         raise SignInLocked()
-    user = authenticate(request, username=email, password=password)
-    if user is None:
-        throttling.record_failure(email, address)
+    user = None
+    try:
+        user = authenticate(request, username=email, password=password)
+    finally:
+        throttling.attempt_end(attempt, succeeded=user is not None)
     return user
 
 

@@ -1,17 +1,29 @@
-"""Failed sign-in counting, shared by every web process through the cache.
+"""Failed sign-in counting, shared by every web process.
 
 Two limits, both from settings: failures for one account within a window lock that
 account's sign-in for a while, and one client address may fail only so often (a
 dormitory shares one address, so that limit is much higher). Successful sign-ins
-never count. The cache is the database cache or Redis, never process memory.
+never count.
+
+Each attempt first *reserves* a place in both counters with an atomic increment and
+is only checked when both stay within their limits; a success gives its place back.
+So however many workers receive attempts at the same moment, no more than the limit
+are ever checked against the password. The counters live in Redis (atomic INCR)
+when the shared cache is Redis, otherwise in the `SignInCounter` table (one atomic
+upsert); never in process memory. Lock flags live in the shared cache.
 """
 
 import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+from django.utils import timezone
 
-from .models import normalize_email_address
+from .models import SignInCounter, normalize_email_address
 
 
 def client_address(request) -> str:
@@ -35,27 +47,127 @@ def _scopes(email: str, address: str):
     yield "address", address, settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
+# --- Atomic counters -------------------------------------------------------------
+
+
+class _RedisCounters:
+    """INCR on the cache's own Redis; the window starts with the first failure."""
+
+    def _client_and_key(self, key):
+        full_key = cache.make_and_validate_key(key)
+        # Django's RedisCache has no atomic "add then incr"; its client does.
+        return cache._cache.get_client(full_key, write=True), full_key
+
+    def increment(self, key: str) -> int:
+        client, full_key = self._client_and_key(key)
+        pipe = client.pipeline(transaction=True)
+        pipe.set(full_key, 0, ex=settings.LOGIN_FAILURE_WINDOW, nx=True)
+        pipe.incr(full_key)
+        return int(pipe.execute()[1])
+
+    def decrement(self, key: str) -> None:
+        client, full_key = self._client_and_key(key)
+        # Only an existing counter goes down: never create one without expiry.
+        client.eval(
+            "if redis.call('exists', KEYS[1]) == 1 then "
+            "return redis.call('decr', KEYS[1]) end return 0",
+            1,
+            full_key,
+        )
+
+    def reset(self, key: str) -> None:
+        cache.delete(key)
+
+
+class _DatabaseCounters:
+    """One upsert per increment: concurrent processes never lose a count."""
+
+    def _table(self) -> str:
+        return connection.ops.quote_name(SignInCounter._meta.db_table)
+
+    def increment(self, key: str) -> int:
+        now = timezone.now()
+        window_end = now + timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+        table = self._table()
+        sql = (
+            f"INSERT INTO {table} (key, count, expires_at) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (key) DO UPDATE SET "
+            f"count = CASE WHEN {table}.expires_at <= %s THEN 1 "
+            f"ELSE {table}.count + 1 END, "
+            f"expires_at = CASE WHEN {table}.expires_at <= %s "
+            f"THEN EXCLUDED.expires_at ELSE {table}.expires_at END "
+            f"RETURNING count"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key, window_end, now, now])
+            count = cursor.fetchone()[0]
+        if count == 1:
+            # A new window: a good moment to drop the rows whose window is over.
+            SignInCounter.objects.filter(expires_at__lte=now).exclude(key=key).delete()
+        return count
+
+    def decrement(self, key: str) -> None:
+        table = self._table()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET count = count - 1 WHERE key = %s AND count > 0",
+                [key],
+            )
+
+    def reset(self, key: str) -> None:
+        SignInCounter.objects.filter(key=key).delete()
+
+
+def _counters():
+    return _RedisCounters() if isinstance(cache, RedisCache) else _DatabaseCounters()
+
+
+# --- Attempts --------------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """The places one sign-in attempt holds in the failure counters."""
+
+    email: str
+    address: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
 def is_locked(email: str, address: str) -> bool:
     """True while the account or the address is locked out."""
     keys = [_key(f"lock-{kind}", value) for kind, value, _ in _scopes(email, address)]
     return any(cache.get_many(keys).values())
 
 
-def record_failure(email: str, address: str) -> None:
-    """Count one failed sign-in; lock whatever scope reaches its limit."""
+def attempt_begin(email: str, address: str) -> Attempt | None:
+    """Reserve a place for one attempt; None while it must be refused as locked."""
+    if is_locked(email, address):
+        return None
+    counters = _counters()
+    attempt = Attempt(email=email, address=address)
     for kind, value, limit in _scopes(email, address):
-        count_key = _key(f"fail-{kind}", value)
-        # add() starts the window only on the first failure; incr() keeps its expiry.
-        cache.add(count_key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # expired between add and incr
-            cache.set(count_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
-            count = 1
-        if count >= limit:
+        key = _key(f"fail-{kind}", value)
+        attempt.counts[key] = counters.increment(key)
+        if attempt.counts[key] > limit:
+            # Others already hold every place: refuse, and give ours back.
+            for held in attempt.counts:
+                counters.decrement(held)
+            return None
+    return attempt
+
+
+def attempt_end(attempt: Attempt, *, succeeded: bool) -> None:
+    """A success gives its places back; a failure keeps them and may lock."""
+    counters = _counters()
+    for kind, value, limit in _scopes(attempt.email, attempt.address):
+        key = _key(f"fail-{kind}", value)
+        if succeeded:
+            counters.decrement(key)
+        elif attempt.counts[key] >= limit:
             cache.set(
                 _key(f"lock-{kind}", value),
                 True,
                 timeout=settings.LOGIN_LOCKOUT_SECONDS,
             )
-            cache.delete(count_key)
+            counters.reset(key)
