@@ -132,6 +132,12 @@ class Ticket(models.Model):
                 fields=["assignee", "status", "-updated_at"], name="ticket_assignee_idx"
             ),
             models.Index(fields=["priority", "status"], name="ticket_priority_idx"),
+            # The queue's default view: open tickets, latest activity first.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="ticket_open_updated_idx",
+            ),
             # Resolved tickets waiting for the automatic close.
             models.Index(
                 fields=["resolved_at"],
@@ -157,6 +163,26 @@ class Ticket(models.Model):
 
 def reference_for(pk: int) -> str:
     return f"SD-{pk:06d}"
+
+
+class TicketCounter(models.Model):
+    """Numbers kept by the services in the same transaction as the change.
+
+    `status:<code>` is how many tickets are in that status (the queue's tabs
+    read these rather than counting the table); `version` grows with every
+    change to any ticket, its comments or its history, so a cache key holding
+    it can never serve what was true before a committed change.
+    """
+
+    key = models.CharField(primary_key=True, max_length=32)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
 
 
 class Comment(models.Model):

@@ -11,6 +11,7 @@ from notifications import services as notification_services
 
 from .. import policies
 from ..models import Category, EventKind, Priority, Status, Ticket, TicketEvent
+from . import counters
 
 
 class _Unset:
@@ -28,7 +29,12 @@ MAX_VALUE_LENGTH = 200
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock; concurrent writers queue up here."""
+    """Re-read the ticket under a row lock; concurrent writers queue up here.
+
+    The counters' version row is taken first, so every writer takes its locks
+    in the same order.
+    """
+    counters.touch()
     try:
         return Ticket.objects.select_for_update().get(pk=ticket.pk)
     except Ticket.DoesNotExist:
@@ -158,6 +164,7 @@ def validate_transition(by, ticket: Ticket, to: str) -> None:
 def apply_status(ticket: Ticket, *, to: str, by, now) -> set[str]:
     old = ticket.status
     ticket.status = to
+    counters.status_moved(old, to)
     if to == Status.RESOLVED:
         ticket.resolved_at, ticket.closed_at = now, None
     elif to == Status.CLOSED:

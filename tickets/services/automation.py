@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Status, Ticket
+from . import counters
 from ._common import apply_status, save
 
 
@@ -24,6 +25,7 @@ def tickets_auto_close(*, now=None, days: int | None = None) -> list[Ticket]:
     closed = []
     for pk in due.order_by("resolved_at").values_list("pk", flat=True):
         with transaction.atomic():
+            counters.touch()  # before the ticket's lock, as every writer does
             ticket = due.select_for_update(skip_locked=True).filter(pk=pk).first()
             if ticket is None:
                 continue

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from ..models import Comment, EventKind, Ticket, TicketEvent
+from . import counters
 from ._common import lock, record, save
 
 
@@ -21,6 +22,7 @@ def ticket_event_record(
 
     Call it inside the caller's own transaction, after its policy checks.
     """
+    counters.touch()
     return record(
         ticket,
         kind=kind,

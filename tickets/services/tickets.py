@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .. import policies
 from ..models import Category, Comment, EventKind, Priority, Status, Ticket
 from ..selectors import search_bigrams
+from . import counters
 from ._common import (
     UNSET,
     apply_assignee,
@@ -61,6 +62,7 @@ def ticket_create(
     """
     if not policies.can_create_ticket(by):
         raise PermissionDenied(_("Your account cannot open tickets."))
+    counters.touch()
     requester = requester or by
     if requester.pk != by.pk:
         if not policies.can_create_ticket_for_others(by):
@@ -87,6 +89,7 @@ def ticket_create(
     ticket.search_bigrams = search_bigrams(ticket.title, ticket.description)
     ticket.full_clean(exclude=["search_bigrams"])
     ticket.save()
+    counters.status_added(ticket.status)
     record(ticket, kind=EventKind.CREATED, by=by, new=ticket.status)
     notify(ticket, kind="ticket_created", by=by)
     return ticket
