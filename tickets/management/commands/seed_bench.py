@@ -24,9 +24,18 @@ from django.db import connection, transaction
 
 from accounts.models import Role, User
 from attachments.models import Attachment
-from tickets.models import Comment, EventKind, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    Comment,
+    EventKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
 from tickets.selectors import search_bigrams
 from tickets.services import categories_seed
+from tickets.services.counters import touch as counters_touch
 
 BENCH_DOMAIN = "bench.example.ac.kr"
 DEFAULT_PASSWORD = "bench-password-2026"
@@ -239,7 +248,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             totals = self.load(options["tickets"], requesters, agents)
         with connection.cursor() as cursor:
-            for table in ("tickets_ticket", "tickets_comment", "tickets_ticketevent"):
+            for table in (
+                "accounts_user",
+                "tickets_ticket",
+                "tickets_comment",
+                "tickets_ticketevent",
+            ):
                 cursor.execute(f"ANALYZE {table}")
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count} {name}" for name, count in totals.items())
@@ -313,7 +327,8 @@ class Command(BaseCommand):
         slugs = [slug for slug in TEXTS if slug in self.categories]
         with connection.cursor() as cursor:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            if cursor.fetchone()[0]:
+            superuser = cursor.fetchone()[0]
+            if superuser:
                 # Our ids are consistent by construction: skip per-row FK checks.
                 cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -341,10 +356,13 @@ class Command(BaseCommand):
                 )
             for copier in out.values():
                 copier.flush()
+            if superuser:
+                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
             for model in (Ticket, Comment, TicketEvent, Attachment):
                 _sync_sequence(cursor, model._meta.db_table)
             for definition in indexes:
                 cursor.execute(definition)
+            _recount(cursor)
         return {name: copier.rows for name, copier in out.items()}
 
     def ticket(self, out, ticket_id, text, slug, requesters, agents) -> None:
@@ -492,6 +510,20 @@ def _sync_sequence(cursor, table: str) -> None:
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
     )
+
+
+def _recount(cursor) -> None:
+    """Set the counters the services keep (`TicketCounter`) to the loaded truth."""
+    table = TicketCounter._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {table} (key, value) "
+        "SELECT 'status:' || code, COUNT(t.id) "
+        "FROM unnest(%s::text[]) AS code "
+        "LEFT JOIN tickets_ticket t ON t.status = code GROUP BY code "
+        f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        [list(Status.values)],
+    )
+    counters_touch()
 
 
 def _drop_secondary_indexes(cursor) -> list[str]:
