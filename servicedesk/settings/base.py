@@ -259,6 +259,9 @@ NOTIFICATIONS_SEND_INLINE = env.bool("NOTIFICATIONS_SEND_INLINE", default=not SM
 # --- Tickets -------------------------------------------------------------------
 
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=7)
+# Cache ticket lists and pages under the data version (tickets/cache.py): never
+# stale; false turns every such cache off.
+TICKET_CACHE = env.bool("TICKET_CACHE", default=True)
 
 # --- Directory sync ------------------------------------------------------------
 
@@ -334,6 +337,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "servicedesk.schema.document_error_responses",
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ORIGINS", default=[])

@@ -18,6 +18,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True
+# Off so query-count tests see the work itself; cache tests turn it on.
+TICKET_CACHE = env.bool("TICKET_CACHE", default=False)
 
 _on_postgresql = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if env.bool("CI", default=False) and not _on_postgresql:

@@ -1,0 +1,110 @@
+"""The versioned cache: a hit costs no ticket query, and no answer is ever stale."""
+
+import pytest
+from django.test import override_settings
+
+from tickets import services
+from tickets.models import Status
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
+
+
+@pytest.fixture
+def cache_on():
+    with override_settings(TICKET_CACHE=True):
+        yield
+
+
+def listed(client, query=""):
+    response = client.get(f"/api/tickets{query}")
+    assert response.status_code == 200
+    return {row["id"]: row for row in response.json()["results"]}
+
+
+def test_a_repeated_list_is_served_without_touching_the_tickets(
+    as_user, agent, make_ticket, django_assert_max_num_queries
+):
+    make_ticket()
+    client = as_user(agent)
+    first = client.get("/api/tickets").content
+    with django_assert_max_num_queries(3) as captured:
+        assert client.get("/api/tickets").content == first
+    assert not any('"tickets_ticket"' in q["sql"] for q in captured.captured_queries)
+
+
+CHANGES = {
+    "reply": lambda t, agent, requester: services.ticket_reply(
+        ticket=t, by=agent, body="확인했습니다."
+    ),
+    "assign": lambda t, agent, requester: services.ticket_assign(
+        ticket=t, assignee=agent, by=agent
+    ),
+    "status": lambda t, agent, requester: services.ticket_status_change(
+        ticket=t, status=Status.WAITING, by=agent
+    ),
+    "priority": lambda t, agent, requester: services.ticket_update(
+        ticket=t, by=agent, priority="urgent"
+    ),
+    "title": lambda t, agent, requester: services.ticket_details_update(
+        ticket=t, by=agent, title="제목 수정됨"
+    ),
+    "close by requester": lambda t, agent, requester: services.ticket_close(
+        ticket=t, by=requester
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("role", ["agent", "requester"])
+def test_any_change_through_the_services_shows_on_the_very_next_request(
+    as_user, agent, requester, make_ticket, change, role
+):
+    ticket = make_ticket()
+    client = as_user(agent if role == "agent" else requester)
+    before = listed(client)[ticket.pk]
+    assert listed(client)[ticket.pk] == before  # now served from the cache
+    CHANGES[change](ticket, agent, requester)
+    after = listed(client)[ticket.pk]
+    assert after["version"] > before["version"]
+    assert after != before
+
+
+def test_a_new_ticket_shows_on_the_next_request(as_user, agent, make_ticket):
+    make_ticket()
+    client = as_user(agent)
+    assert len(listed(client)) == 1
+    newer = make_ticket(title="새로 접수된 티켓")
+    assert newer.pk in listed(client)
+
+
+def test_an_internal_note_never_reaches_a_requester_through_the_cache(
+    as_user, agent, requester, make_ticket
+):
+    ticket = make_ticket()
+    staff = as_user(agent)
+    listed(staff)
+    services.ticket_reply(ticket=ticket, by=agent, body="내부 메모", internal=True)
+    mine = as_user(requester)
+    assert listed(mine)[ticket.pk]["version"] == ticket.version
+    assert "내부 메모" not in mine.get("/api/tickets").content.decode()
+
+
+def test_one_users_cached_list_is_never_shown_to_another(
+    as_user, requester, other_requester, make_ticket
+):
+    own = make_ticket()
+    theirs = make_ticket(requester=other_requester)
+    assert set(listed(as_user(requester))) == {own.pk}
+    assert set(listed(as_user(other_requester))) == {theirs.pk}
+
+
+def test_with_the_cache_off_every_request_reads_the_tickets(
+    as_user, agent, make_ticket, django_assert_num_queries
+):
+    make_ticket()
+    client = as_user(agent)
+    with override_settings(TICKET_CACHE=False):
+        client.get("/api/tickets")
+        with django_assert_num_queries(2) as captured:
+            client.get("/api/tickets")
+    assert any('"tickets_ticket"' in q["sql"] for q in captured.captured_queries)
