@@ -33,8 +33,10 @@ class PersonSerializer(serializers.ModelSerializer):
     """A person on a ticket; `email` only for staff and the person themself."""
 
     name = serializers.SerializerMethodField()
+    # Output only, yet not `read_only`: drf-spectacular lists every read-only
+    # field as required, and the e-mail is left out for most viewers.
     email = serializers.EmailField(
-        read_only=True, help_text="Shown to staff and to the person themself."
+        required=False, help_text="Shown to staff and to the person themself."
     )
 
     class Meta:
@@ -96,6 +98,12 @@ class CategorySlugField(serializers.SlugRelatedField):
         kwargs.setdefault("help_text", "Category slug, e.g. `network`.")
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        # PostgreSQL refuses NUL in any text, even in a lookup: a 400, not a 500.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 @extend_schema_field(
     {"oneOf": [{"type": "integer"}, {"type": "string", "format": "email"}]}
@@ -112,6 +120,8 @@ class UserReferenceField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("invalid")
         text = str(data).strip()
+        if "\x00" in text:
+            self.fail("invalid")
         if text.isdigit() and len(text) < 19:
             lookup = {"pk": int(text)}
         elif "@" in text:
