@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import views
 
+handler500 = "servicedesk.views.server_error"
+
 admin.site.site_header = "IT Service Desk"
 admin.site.site_title = "IT Service Desk"
 admin.site.index_title = "Administration"

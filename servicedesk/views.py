@@ -1,8 +1,13 @@
-"""Project-level views: the health check and the home redirect."""
+"""Project-level views: the health check, the home page and the 500 handler."""
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from tickets import views as ticket_views
@@ -29,3 +34,33 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     return ticket_views.home_page(request)
+
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 5
+
+
+@never_cache
+def server_error(request):
+    """handler500: a database that cannot be reached is a 503, not a bug.
+
+    While PostgreSQL restarts, a request fails cleanly with 503 and Retry-After
+    (JSON under /api/, a small page elsewhere) and the worker keeps running;
+    CONN_HEALTH_CHECKS reconnects on the next request. This answer touches
+    neither the database nor templates (their context processors read it).
+    Any other error is Django's own 500.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    message = _("The service is briefly unavailable. Please try again in a moment.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(
+            f"<!doctype html><title>503</title><h1>503</h1><p>{escape(message)}</p>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
