@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tickets import services
 from tickets.models import Comment, EventKind, Priority, Status, Ticket, TicketEvent
@@ -179,7 +179,7 @@ def test_requester_reply_brings_ticket_back_to_work(
 def test_requester_cannot_reply_to_closed_ticket(make_ticket, requester, agent):
     ticket = make_ticket(status=Status.CLOSED, agent=agent)
     events_before = ticket.events.count()
-    with pytest.raises(PermissionDenied, match="closed"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="closed"):
         services.ticket_reply(ticket=ticket, by=requester, body="다시 열어 주세요")
     assert not Comment.objects.exists()
     assert ticket.events.count() == events_before
