@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages a command needs when they are missing:
 #   gettext  -> msgfmt, to compile the Korean/English catalogs
-#   chromium -> /usr/bin/chromium, for the browser tests
+#   chromium -> /usr/bin/chromium for the browser tests, and a Korean font so the
+#               screenshots they save show Hangul
 set -euo pipefail
 need=()
 for what in "$@"; do
   case "$what" in
     gettext) command -v msgfmt >/dev/null 2>&1 || need+=(gettext) ;;
-    chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    chromium)
+      [ -x /usr/bin/chromium ] || need+=(chromium)
+      [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
+      ;;
     *) echo "system-deps: unknown package group '$what'" >&2; exit 2 ;;
   esac
 done
