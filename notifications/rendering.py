@@ -25,8 +25,8 @@ def one_line(value: str) -> str:
 
 
 def ticket_path(ticket) -> str:
-    """The ticket page's path: the one place that knows it."""
-    return f"/tickets/{ticket.pk}/"
+    """The ticket page's path, as the pages' URLconf names it."""
+    return reverse("tickets:detail", args=[ticket.pk])
 
 
 def ticket_url(ticket) -> str:
