@@ -72,7 +72,8 @@ def artifacts_dir():
     """Where browser tests save their screenshots (kept by CI as artifacts)."""
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent / "test-results" / "screenshots"
+    # Not under test-results/: pytest-playwright empties that folder when a run starts.
+    path = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
