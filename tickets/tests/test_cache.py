@@ -1,5 +1,7 @@
 """The versioned cache: a hit costs no ticket query, and no answer is ever stale."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -108,3 +110,55 @@ def test_with_the_cache_off_every_request_reads_the_tickets(
         with django_assert_num_queries(2) as captured:
             client.get("/api/tickets")
     assert any('"tickets_ticket"' in q["sql"] for q in captured.captured_queries)
+
+
+# --- The HTML lists ------------------------------------------------------------------
+
+
+def page(client, url) -> str:
+    """The page without its CSRF tokens, which differ on every answer."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.sub(r'value="[A-Za-z0-9]{64}"', "", response.content.decode())
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_queue_page_shows_any_change_on_the_very_next_request(
+    client, agent, requester, make_ticket, change
+):
+    ticket = make_ticket(title="원래 제목")
+    client.force_login(agent)
+    before = page(client, "/queue/?status=all")
+    assert page(client, "/queue/?status=all") == before  # from the cache
+    CHANGES[change](ticket, agent, requester)
+    assert page(client, "/queue/?status=all") != before
+
+
+def test_my_tickets_shows_a_staff_reply_on_the_very_next_request(
+    client, agent, requester, make_ticket
+):
+    ticket = make_ticket()
+    client.force_login(requester)
+    assert "tickets" in client.get("/tickets/").content.decode()
+    services.ticket_assign(ticket=ticket, assignee=agent, by=agent)
+    page = client.get("/tickets/").content.decode()
+    assert agent.name in page
+
+
+@pytest.mark.parametrize("size", [25, 50, 100])
+@pytest.mark.parametrize("cached", [True, False])
+def test_the_queue_costs_the_same_queries_whatever_the_page_size(
+    client, agent, make_ticket, django_assert_num_queries, size, cached
+):
+    for index in range(60):
+        make_ticket(title=f"프린터 출력 {index}")
+    client.force_login(agent)
+    url = f"/queue/?status=all&page_size={size}&q=출력"
+    with override_settings(TICKET_CACHE=cached):
+        client.get(url)  # a cache miss when cached; the same cost otherwise
+        # session, user, staff menu, categories, counters, unread badge, and
+        # the version and the cache entry, or the page itself
+        with django_assert_num_queries(8 if cached else 7):
+            response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('name="tickets"') == min(size, 60)
