@@ -20,7 +20,9 @@ api_urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
-        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="schema", template_name="api/swagger_ui.html"
+        ),
         name="swagger-ui",
     ),
 ]
