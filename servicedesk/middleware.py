@@ -1,33 +1,36 @@
-"""Benchmark aid: count the SQL queries of each request (off unless asked for).
+"""Content-Security-Policy with the object storage's origin in `connect-src`.
 
-Installed only when BENCH_COUNT_QUERIES is true (see settings/base.py), so a
-normal process never pays for it. The count goes out in `X-Query-Count`.
+Browsers upload attachments straight to the object storage (a presigned PUT from
+the pages' JavaScript), so its public origin must be allowed to be connected
+to. It is read from the settings on each response rather than frozen into
+CONTENT_SECURITY_POLICY, so it follows STORAGE_BACKEND and
+OBJECT_STORAGE_PUBLIC_ENDPOINT wherever they are set.
 """
 
-from django.db import connection
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 
 
-class QueryCountMiddleware:
-    header = "X-Query-Count"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        counter = _Counter()
-        with connection.execute_wrapper(counter):
-            response = self.get_response(request)
-            # A streamed or lazily rendered body could still query: render first.
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        response[self.header] = str(counter.queries)
-        return response
+def storage_origin() -> str | None:
+    """The origin browsers upload to, when files live in object storage."""
+    if settings.STORAGE_BACKEND != "object":
+        return None
+    endpoint = urlsplit(settings.OBJECT_STORAGE_PUBLIC_ENDPOINT or "")
+    if not (endpoint.scheme and endpoint.netloc):
+        return None
+    return f"{endpoint.scheme}://{endpoint.netloc}"
 
 
-class _Counter:
-    def __init__(self):
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.queries += 1
-        return execute(sql, params, many, context)
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        origin = storage_origin()
+        if origin and not report_only:
+            parts.update = {**(parts.update or {})}
+            parts.update["connect-src"] = [
+                *parts.update.get("connect-src", []),
+                origin,
+            ]
+        return parts

@@ -6,7 +6,6 @@ modules (`local`, `production`, `test`) only change defaults and hardening.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -53,7 +52,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "servicedesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -361,12 +360,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy on every response (django-csp). No inline script or
-# style anywhere, Swagger UI and the admin included; the pages' JavaScript may
-# also talk to the object storage, where browsers upload attachments directly.
-_storage_origins = []
-if STORAGE_BACKEND == "object" and OBJECT_STORAGE_PUBLIC_ENDPOINT:
-    _endpoint = urlsplit(OBJECT_STORAGE_PUBLIC_ENDPOINT)
-    _storage_origins = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+# style anywhere, Swagger UI and the admin included. The object storage's public
+# origin joins connect-src when STORAGE_BACKEND=object (browsers upload there):
+# servicedesk/middleware.py adds it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -374,7 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
-        "connect-src": [SELF, *_storage_origins],
+        "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
