@@ -66,7 +66,7 @@ MIDDLEWARE = [
 
 # Benchmark only (bench/run.sh): an X-Query-Count header on every response.
 if env.bool("BENCH_COUNT_QUERIES", default=False):
-    MIDDLEWARE.insert(0, "servicedesk.middleware.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "servicedesk.query_count.QueryCountMiddleware")
 
 ROOT_URLCONF = "servicedesk.urls"
 WSGI_APPLICATION = "servicedesk.wsgi.application"
