@@ -142,18 +142,22 @@ def is_locked(email: str, address: str) -> bool:
 
 def attempt_begin(email: str, address: str) -> Attempt | None:
     """Reserve a place for one attempt; None while it must be refused as locked."""
-    if is_locked(email, address):
-        return None
     counters = _counters()
     attempt = Attempt(email=email, address=address)
+    refused = False
     for kind, value, limit in _scopes(email, address):
         key = _key(f"fail-{kind}", value)
         attempt.counts[key] = counters.increment(key)
         if attempt.counts[key] > limit:
-            # Others already hold every place: refuse, and give ours back.
-            for held in attempt.counts:
-                counters.decrement(held)
-            return None
+            refused = True  # others already hold every place
+            break
+    # The lock is checked after reserving: an attempt that locks the account
+    # sets the lock before it resets the counter, so an attempt counted after
+    # that reset still sees the lock here and cannot slip through.
+    if refused or is_locked(email, address):
+        for held in attempt.counts:
+            counters.decrement(held)
+        return None
     return attempt
 
 
