@@ -12,10 +12,14 @@ Entries live in the shared cache (database or Redis), never in one process.
 """
 
 import hashlib
+import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from . import selectors
 
@@ -39,3 +43,37 @@ def get_or_compute(key: str, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def page_key(request, *parts) -> str:
+    """A key for one page's rendered content as `request.user` sees it.
+
+    Beside the data version and the language (`key_for`), the key holds the
+    user (pages differ per viewer: internal notes, names, e-mails, menus), the
+    role that decides what they may see, the full path (filters, search, page
+    size, cursor) and the minute (pages say "3 minutes ago").
+    """
+    user = request.user
+    who = (user.pk, getattr(user, "role", None), user.is_staff, user.is_active)
+    return key_for(*parts, who, request.get_full_path(), int(time.time() // 60))
+
+
+def rendered_content(request, key: str | None, render) -> dict:
+    """`render(csrf_token)` (a dict of HTML strings), from the cache when it can.
+
+    The content is rendered with a random mark as its CSRF token and stored
+    with the mark; each answer puts its own request's token in its place, so a
+    cached page never carries someone's token and the mark cannot be guessed
+    by anyone writing it into a comment.
+    """
+    value = cache.get(key) if key is not None else None
+    if value is None:
+        mark = secrets.token_hex(16)
+        value = {"mark": mark, "parts": render(mark)}
+        if key is not None:
+            cache.set(key, value, TIMEOUT)
+    token = get_token(request)
+    return {
+        name: mark_safe(html.replace(value["mark"], token))  # noqa: S308 (our HTML)
+        for name, html in value["parts"].items()
+    }

@@ -6,8 +6,6 @@ service's ValidationError goes back onto the form that caused it, with what the
 user typed; success redirects (Post/Redirect/Get).
 """
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -95,29 +94,34 @@ class TicketListMixin:
     list_url_name = ""
     rows_template = ""
 
-    def cached_page_of(self, queryset, form):
-        """`page_of`, with its rows rendered, from the versioned cache.
+    content_template = ""
 
-        The key holds the data version (tickets/cache.py), the user, the query
-        string and the minute (the rows say "3 minutes ago").
+    def get_context_data(self, **kwargs):
+        """The page's content (everything in <main> but the messages), cached.
+
+        On a cache hit the view runs no query of its own: the key holds the
+        data version, the viewer and the full path (tickets/cache.py).
         """
-
-        def compute():
-            page = self.page_of(queryset, form)
-            rows = page.pop("tickets")
-            page["has_rows"] = bool(rows)
-            page["rows_html"] = render_to_string(self.rows_template, {"tickets": rows})
-            return page
-
-        if not ticket_cache.enabled():
-            return compute()
-        key = ticket_cache.key_for(
-            self.list_url_name,
-            self.request.user.pk,
-            self.request.get_full_path(),
-            int(time.time() // 60),
+        key = (
+            ticket_cache.page_key(self.request, self.list_url_name)
+            if ticket_cache.enabled()
+            else None
         )
-        return ticket_cache.get_or_compute(key, compute)
+        content = ticket_cache.rendered_content(self.request, key, self.render_content)
+        return super().get_context_data(**content, **kwargs)
+
+    def render_content(self, csrf_token) -> dict:
+        context = {**self.content_context(), "csrf_token": csrf_token}
+        html = render_to_string(self.content_template, context, request=self.request)
+        return {"content_html": html}
+
+    def rows_of(self, queryset, form):
+        """`page_of`, with its rows rendered."""
+        page = self.page_of(queryset, form)
+        rows = page.pop("tickets")
+        page["has_rows"] = bool(rows)
+        page["rows_html"] = render_to_string(self.rows_template, {"tickets": rows})
+        return page
 
     def page_of(self, queryset, form):
         position, backwards = form.position()
@@ -160,10 +164,14 @@ class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
     """A requester's own tickets, most recently updated first."""
 
     template_name = "tickets/my_tickets.html"
+    content_template = "tickets/my_tickets_content.html"
     list_url_name = "tickets:my_tickets"
     rows_template = "tickets/includes/my_ticket_rows.html"
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="my_tickets", **kwargs)
+
+    def content_context(self):
         user = self.request.user
         form = TicketListForm(self.request.GET)
         queryset = selectors.ticket_filter(
@@ -171,13 +179,11 @@ class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
             user=user,
             **form.filter_values(),
         )
-        return super().get_context_data(
-            nav="my_tickets",
-            form=form,
-            list_url=self.list_url(),
-            **self.cached_page_of(queryset, form),
-            **kwargs,
-        )
+        return {
+            "form": form,
+            "list_url": self.list_url(),
+            **self.rows_of(queryset, form),
+        }
 
 
 class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
@@ -188,10 +194,14 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
     """
 
     template_name = "tickets/queue.html"
+    content_template = "tickets/queue_content.html"
     list_url_name = "tickets:queue"
     rows_template = "tickets/includes/queue_rows.html"
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="queue", **kwargs)
+
+    def content_context(self):
         user = self.request.user
         staff = staff_list()
         form = QueueFilterForm(
@@ -201,15 +211,13 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
             selectors.ticket_list(user=user), user=user, **form.filter_values()
         )
         counts = selectors.ticket_counts(user=user)
-        return super().get_context_data(
-            nav="queue",
-            form=form,
-            list_url=self.list_url(),
-            status_tabs=self.status_tabs(counts, form.status_filter),
-            bulk_form=BulkActionForm(staff=staff),
-            **self.cached_page_of(queryset, form),
-            **kwargs,
-        )
+        return {
+            "form": form,
+            "list_url": self.list_url(),
+            "status_tabs": self.status_tabs(counts, form.status_filter),
+            "bulk_form": BulkActionForm(staff=staff),
+            **self.rows_of(queryset, form),
+        }
 
     def status_tabs(self, counts, current):
         """Links to each status with its count, keeping the other filters."""
@@ -361,11 +369,31 @@ class TicketPageMixin(TicketPolicyMixin):
     """Renders the ticket page with whichever of its forms came back with errors."""
 
     template_name = "tickets/ticket_detail.html"
+    content_template = "tickets/ticket_detail_content.html"
 
     def render_page(self, ticket, **forms):
-        return render(
-            self.request, self.template_name, self.page_context(ticket, **forms)
+        """The page with the given forms (errors and all); never cached."""
+        content = ticket_cache.rendered_content(
+            self.request, None, lambda token: self.render_content(ticket, token, forms)
         )
+        return self.respond(content)
+
+    def respond(self, content):
+        is_staff = policies.is_staff_member(self.request.user)
+        context = {"nav": "queue" if is_staff else "my_tickets", **content}
+        return render(self.request, self.template_name, context)
+
+    def render_content(self, ticket, csrf_token, forms=None) -> dict:
+        context = {
+            **self.page_context(ticket, **(forms or {})),
+            "csrf_token": csrf_token,
+        }
+        return {
+            "title_html": escape(f"{ticket.reference} {ticket.title}"),
+            "content_html": render_to_string(
+                self.content_template, context, request=self.request
+            ),
+        }
 
     def page_context(self, ticket, **forms):
         user = self.request.user
@@ -395,7 +423,22 @@ class TicketPageMixin(TicketPolicyMixin):
 
 class TicketDetailView(TicketPageMixin, View):
     def get(self, request, pk):
-        return self.render_page(self.get_ticket())
+        """The page from the versioned cache, keyed by ticket and viewer.
+
+        The viewer is in the key, so a requester's entry (rendered without the
+        internal notes, files and history) is never anyone else's; every
+        change to the ticket, its comments (internal notes too), files or
+        history raises the data version in its own transaction.
+        """
+        key = (
+            ticket_cache.page_key(request, "tickets:detail", pk)
+            if ticket_cache.enabled()
+            else None
+        )
+        content = ticket_cache.rendered_content(
+            request, key, lambda token: self.render_content(self.get_ticket(), token)
+        )
+        return self.respond(content)
 
 
 class TicketActionView(TicketPageMixin, View):
