@@ -3,7 +3,10 @@
 import re
 
 import pytest
-from django.test import override_settings
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.utils import translation
 
 from tickets import services
 from tickets.models import Status
@@ -163,3 +166,181 @@ def test_the_queue_costs_the_same_queries_whatever_the_page_size(
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="tickets"') == min(size, 60)
+
+
+# --- The whole page content: queue, my tickets, the ticket page ------------------------
+
+
+def upload(ticket, by, *, name, internal=False):
+    from attachments import services as attachment_services
+
+    return attachment_services.attachment_upload(
+        ticket=ticket,
+        by=by,
+        fileobj=SimpleUploadedFile(name, b"log 42\n", content_type="text/plain"),
+        filename=name,
+        content_type="text/plain",
+        internal=internal,
+    )
+
+
+@pytest.fixture
+def local_uploads(settings, tmp_path):
+    settings.STORAGE_BACKEND = "local"
+    settings.LOCAL_UPLOAD_ROOT = tmp_path / "uploads"
+
+
+PAGE_CHANGES = {
+    **CHANGES,
+    "internal note": lambda t, agent, requester: services.ticket_reply(
+        ticket=t, by=agent, body="내부 메모 비공개", internal=True
+    ),
+    "requester reply": lambda t, agent, requester: services.ticket_reply(
+        ticket=t, by=requester, body="아직 안 됩니다."
+    ),
+    "file": lambda t, agent, requester: upload(t, agent, name="공개-로그.txt"),
+    "internal file": lambda t, agent, requester: upload(
+        t, agent, name="내부-로그.txt", internal=True
+    ),
+}
+# What each change writes on the page, for staff (the requester sees the
+# internal ones never).
+SHOWS = {
+    "reply": "확인했습니다.",
+    "assign": "assigned",
+    "status": "status-waiting",
+    "priority": "priority-urgent",
+    "title": "제목 수정됨",
+    "close by requester": "status-closed",
+    "internal note": "내부 메모 비공개",
+    "requester reply": "아직 안 됩니다.",
+    "file": "공개-로그.txt",
+    "internal file": "내부-로그.txt",
+}
+INTERNAL = {"internal note", "internal file"}
+# Uncached, for staff: session, user, the ticket (with its people), the staff
+# menu, history, comments, files, the category menu (twice: it is iterated
+# by the form), unread badge.
+UNCACHED_TICKET_PAGE = 10
+
+
+@pytest.mark.usefixtures("local_uploads")
+@pytest.mark.parametrize("change", PAGE_CHANGES)
+def test_the_ticket_page_shows_any_change_on_the_very_next_request(
+    client, agent, requester, make_ticket, change
+):
+    ticket = make_ticket(title="원래 제목")
+    url = f"/tickets/{ticket.pk}/"
+    client.force_login(agent)
+    staff_before = page(client, url)
+    assert page(client, url) == staff_before  # from the cache
+    client.force_login(requester)
+    requester_before = page(client, url)
+    assert page(client, url) == requester_before
+    with translation.override("en"):
+        PAGE_CHANGES[change](ticket, agent, requester)
+    requester_after = page(client, url)
+    client.force_login(agent)
+    staff_after = page(client, url)
+    assert staff_after != staff_before
+    assert SHOWS[change] not in staff_before
+    if change == "assign":  # the history sentence, in the page's language
+        assert agent.name in staff_after.split('class="timeline"')[1]
+    else:
+        assert SHOWS[change] in staff_after
+    if change in INTERNAL:
+        assert SHOWS[change] not in requester_after
+        assert "note-label" not in requester_after
+    else:
+        assert requester_after != requester_before
+
+
+def test_a_requester_never_gets_the_staff_page_from_the_cache(
+    client, agent, requester, make_ticket
+):
+    ticket = make_ticket()
+    services.ticket_reply(
+        ticket=ticket, by=agent, body="내부 메모 비공개", internal=True
+    )
+    url = f"/tickets/{ticket.pk}/"
+    client.force_login(agent)
+    assert "내부 메모 비공개" in page(client, url)
+    client.force_login(requester)
+    mine = page(client, url)
+    assert "내부 메모 비공개" not in mine
+    assert 'id="manage"' not in mine
+
+
+def test_another_requester_gets_no_cached_page_of_someone_elses_ticket(
+    client, requester, other_requester, make_ticket
+):
+    ticket = make_ticket(title="남의 티켓 제목")
+    client.force_login(requester)
+    assert "남의 티켓 제목" in page(client, f"/tickets/{ticket.pk}/")
+    assert "남의 티켓 제목" in page(client, "/tickets/")
+    client.force_login(other_requester)
+    assert client.get(f"/tickets/{ticket.pk}/").status_code == 404
+    assert "남의 티켓 제목" not in page(client, "/tickets/")
+
+
+@pytest.mark.parametrize("url", ["/queue/", "/tickets/{pk}/"])
+def test_switching_language_gives_the_other_language_at_once(
+    client, agent, make_ticket, url
+):
+    ticket = make_ticket()
+    url = url.format(pk=ticket.pk)
+    client.force_login(agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    assert 'lang="ko"' in page(client, url)
+    korean = page(client, url)  # from the cache
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page(client, url)
+    assert 'lang="en"' in english
+    assert english != korean
+    main = english.split("<main", 1)[1]
+    assert ("Conversation" if "tickets/" in url else "Queue") in main
+    assert "대화" not in main
+
+
+@pytest.mark.parametrize("url", ["/queue/", "/tickets/{pk}/"])
+def test_a_cached_page_carries_this_answers_csrf_token_and_its_forms_work(
+    agent, make_ticket, url
+):
+    ticket = make_ticket()
+    url = url.format(pk=ticket.pk)
+    tokens = []
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(agent)
+        for _ in range(2):  # the second answer comes from the cache
+            html = browser.get(url).content.decode().split("<main", 1)[1]
+            found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+            assert found and len(set(found)) == 1  # one token in the content
+            assert re.fullmatch(r"[A-Za-z0-9]{64}", found[0])
+            tokens.append(found[0])
+        answer = browser.post(
+            "/i18n/setlang/",
+            {"language": "en", "next": url, "csrfmiddlewaretoken": found[0]},
+        )
+        assert answer.status_code == 302
+    assert len(set(tokens)) == len(tokens)  # masked anew on every answer
+
+
+@pytest.mark.parametrize("comments", [1, 30])
+@pytest.mark.parametrize("cached", [True, False])
+def test_the_ticket_page_costs_the_same_queries_whatever_the_comments(
+    client, agent, requester, make_ticket, django_assert_num_queries, comments, cached
+):
+    ticket = make_ticket()
+    for index in range(comments):
+        services.ticket_reply(ticket=ticket, by=agent, body=f"답변 {index}")
+    services.ticket_reply(ticket=ticket, by=agent, body="메모", internal=True)
+    client.force_login(agent)
+    url = f"/tickets/{ticket.pk}/"
+    with override_settings(TICKET_CACHE=cached):
+        client.get(url)
+        # cached: session, user, the version, the cache entry, unread badge
+        with django_assert_num_queries(5 if cached else UNCACHED_TICKET_PAGE):
+            response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment') == comments + 2
