@@ -117,8 +117,30 @@ class OutboundEmail(models.Model):
         related_name="+",
         verbose_name=_("ticket"),
     )
+    # What the mail is about, recorded with the change; the subject and bodies
+    # are rendered from it after commit (worker or in-process sending), so the
+    # change's transaction stays short. See docs/notifications.md.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    comment = models.ForeignKey(
+        "tickets.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
+    )
+    ticket_title = models.CharField(_("ticket title then"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+    rendered = models.BooleanField(_("rendered"), default=False)
     subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("plain text"))
+    body_text = models.TextField(_("plain text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)

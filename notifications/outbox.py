@@ -1,8 +1,11 @@
 """The e-mail outbox: claim due rows, send them over SMTP, record the outcome.
 
 Each `OutboundEmail` row is claimed in a short transaction of its own
-(`SELECT … FOR UPDATE SKIP LOCKED`, then status `sending` with a lease), sent,
-and marked `sent`. A worker that dies between claim and mark leaves the row in
+(`SELECT … FOR UPDATE SKIP LOCKED`, then status `sending` with a lease),
+rendered if it was queued unrendered (subject and bodies in the recipient's
+language, from what the change recorded), sent, and marked `sent` together with
+its rendered content. A row that cannot be rendered is marked `failed` with the
+reason. A worker that dies between claim and mark leaves the row in
 `sending`; once its lease is over another worker takes it again. So a mail is
 sent exactly once unless a worker dies after the SMTP server accepted the mail
 and before the row was marked, where it may go twice (never zero times).
@@ -21,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import rendering
 from .models import OutboundEmail, OutboundEmailStatus
 
 logger = logging.getLogger(__name__)
@@ -80,11 +84,33 @@ def claim(*, token: str, limit: int, ids=None, now=None) -> list[OutboundEmail]:
             claimed_by=token,
             attempts=F("attempts") + 1,
         )
+    # Everything rendering needs comes in this one query.
     return list(
-        OutboundEmail.objects.filter(pk__in=picked, claimed_by=token).order_by(
-            "next_attempt_at", "id"
+        OutboundEmail.objects.filter(pk__in=picked, claimed_by=token)
+        .select_related(
+            "ticket__category", "ticket__requester", "actor", "recipient", "comment"
         )
+        .order_by("next_attempt_at", "id")
     )
+
+
+def _render(row) -> str:
+    """Render a row written unrendered; return the error, or "" when fine."""
+    if row.rendered:
+        return ""
+    try:
+        rendering.render_outbound(row)
+    except Exception as exc:  # noqa: BLE001 - recorded, visible in the admin
+        logger.exception("Rendering e-mail %s to %s failed", row.pk, row.to_address)
+        return f"Rendering failed: {type(exc).__name__}: {exc}"[:2000]
+    # Kept with the outcome below, so a retry sends the very same mail.
+    row.fresh_content = {
+        "subject": row.subject,
+        "body_text": row.body_text,
+        "body_html": row.body_html,
+        "rendered": True,
+    }
+    return ""
 
 
 def build_message(row: OutboundEmail, connection) -> EmailMultiAlternatives:
@@ -133,10 +159,22 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
+class _Mine:
+    """Update one claimed row, with its freshly rendered content if any."""
+
+    def __init__(self, row, token):
+        self.row = row
+        self.queryset = OutboundEmail.objects.filter(
+            pk=row.pk, status=Status.SENDING, claimed_by=token
+        )
+
+    def update(self, **fields):
+        fields.update(getattr(self.row, "fresh_content", None) or {})
+        return self.queryset.update(**fields)
+
+
 def _mine(row, token):
-    return OutboundEmail.objects.filter(
-        pk=row.pk, status=Status.SENDING, claimed_by=token
-    )
+    return _Mine(row, token)
 
 
 def mark_sent(row, token):
@@ -192,6 +230,11 @@ def deliver(rows, *, token: str) -> dict:
                     mark_retry(waiting, token, _describe(exc))
                 counts["deferred"] += len(rows) - index
                 return counts
+        error = _render(row)
+        if error:
+            mark_failed(row, token, error)
+            counts["failed"] += 1
+            continue
         try:
             sent = connection.send_messages([build_message(row, connection)])
             if not sent:

@@ -191,3 +191,52 @@ def render_email(
     return RenderedEmail(
         f"Re: {subject}", body_text, body_html, new_message_id(ticket), root, root
     )
+
+
+def thread_headers(ticket, kind, *, domain: str) -> tuple[str, str, str]:
+    """(Message-ID, In-Reply-To, References) of one mail about `ticket`.
+
+    The first mail of a ticket is the thread's root; every later one has its
+    own id and refers to the root. Cheap: decided when the row is written.
+    """
+    root = f"<ticket-{ticket.pk}@{domain}>"
+    if kind == NotificationKind.TICKET_CREATED:
+        return root, "", ""
+    return f"<ticket-{ticket.pk}.{uuid.uuid4().hex}@{domain}>", root, root
+
+
+def email_subject(ticket, kind, *, title: str) -> str:
+    subject = f"[{ticket.reference}] {Truncator(one_line(title)).chars(200)}"
+    if kind != NotificationKind.TICKET_CREATED:
+        subject = f"Re: {subject}"
+    return subject[:300]
+
+
+def render_outbound(row) -> None:
+    """Fill in the subject and bodies of a queued `OutboundEmail` (unsaved).
+
+    Rendered after commit, from what the row recorded with the change: the
+    recipient's language, the ticket's title at the time, the comment, the new
+    value. The row's threading headers stay as written. Raises when it cannot
+    be rendered (the outbox records that on the row).
+    """
+    ticket, recipient = row.ticket, row.recipient
+    if ticket is None:
+        raise LookupError("The ticket no longer exists.")
+    if recipient is None:
+        raise LookupError("The recipient no longer exists.")
+    if row.ticket_title:
+        ticket.title = row.ticket_title
+    recipient.language = row.language
+    rendered = render_email(
+        ticket=ticket,
+        kind=row.kind,
+        actor=row.actor,
+        recipient=recipient,
+        comment=row.comment,
+        new_value=row.new_value,
+    )
+    row.subject = rendered.subject[:300]
+    row.body_text = rendered.body_text
+    row.body_html = rendered.body_html
+    row.rendered = True

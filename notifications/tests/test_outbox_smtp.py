@@ -288,27 +288,80 @@ def test_nothing_is_queued_when_the_ticket_change_rolls_back(
 def test_a_mail_that_cannot_be_rendered_fails_visibly_without_undoing_the_change(
     smtp_server, run_worker, monkeypatch, ko_requester, en_agent, ko_agent, category
 ):
-    from notifications import services as notification_services
+    from notifications import rendering
 
-    real_render = notification_services.render_email
+    real_render = rendering.render_email
 
     def broken_for_one(**kwargs):
         if kwargs["recipient"].pk == en_agent.pk:
             raise KeyError("a template variable")
         return real_render(**kwargs)
 
-    monkeypatch.setattr(notification_services, "render_email", broken_for_one)
+    # Mails are rendered after commit, by whoever sends them.
+    monkeypatch.setattr(rendering, "render_email", broken_for_one)
     ticket = tickets.ticket_create(by=ko_requester, title="Render", category=category)
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
     run_worker()
 
     assert Ticket.objects.filter(pk=ticket.pk).exists()
     broken = OutboundEmail.objects.get(recipient=en_agent)
     assert broken.status == Status.FAILED
     assert broken.last_error.startswith("Rendering failed: KeyError")
+    assert broken.body_text == ""
     assert smtp_server.recipients == sorted([ko_requester.email, ko_agent.email])
-    # Retrying it from the admin cannot send an empty mail either.
+    # Retrying it from the admin cannot send an empty mail either: it is
+    # rendered again, fails again, and stays visibly failed.
     outbox.outbound_retry(OutboundEmail.objects.filter(pk=broken.pk))
     run_worker()
     broken.refresh_from_db()
     assert broken.status == Status.FAILED
+    assert broken.last_error.startswith("Rendering failed: KeyError")
+    assert smtp_server.recipients == sorted([ko_requester.email, ko_agent.email])
+    # Once the fault is gone, a retry from the admin sends it, once.
+    monkeypatch.setattr(rendering, "render_email", real_render)
+    outbox.outbound_retry(OutboundEmail.objects.filter(pk=broken.pk))
+    run_worker()
+    broken.refresh_from_db()
+    assert broken.status == Status.SENT
+    assert len(smtp_server.mails_to(en_agent.email)) == 1
+
+
+def test_a_mail_marked_rendered_with_no_body_is_never_sent_empty(
+    smtp_server, run_worker, ko_requester, en_agent, category
+):
+    tickets.ticket_create(by=ko_requester, title="Empty", category=category)
+    OutboundEmail.objects.filter(recipient=en_agent).update(rendered=True)
+    run_worker()
+
+    broken = OutboundEmail.objects.get(recipient=en_agent)
+    assert broken.status == Status.FAILED
     assert "never rendered" in broken.last_error
+    assert smtp_server.mails_to(en_agent.email) == []
+
+
+@pytest.mark.parametrize("agents", [2, 20])
+def test_a_ticket_create_costs_the_same_queries_however_many_agents_hear_of_it(
+    agents, django_assert_num_queries, smtp_server, run_worker, ko_requester, category
+):
+    AgentFactory.create_batch(agents, language="en")
+    AgentFactory.create_batch(2, language="ko")
+    recipients = agents + 2 + 1  # every agent, and the requester's receipt
+
+    # BEGIN, version counter, 2 checks of full_clean, ticket, status counter,
+    # history, category agents, agents, in-app notifications, preferences,
+    # e-mails, COMMIT (SAVEPOINTs under the test's transaction instead).
+    with django_assert_num_queries(13):
+        ticket = tickets.ticket_create(
+            by=ko_requester, title="Counted", category=category
+        )
+
+    assert Notification.objects.filter(ticket=ticket).count() == recipients
+    assert OutboundEmail.objects.filter(ticket=ticket, rendered=False).count() == (
+        recipients
+    )
+    run_worker()
+    assert len(smtp_server.mails) == recipients
+    assert set(statuses().values()) == {Status.SENT}
+    assert OutboundEmail.objects.filter(ticket=ticket, rendered=True).count() == (
+        recipients
+    )

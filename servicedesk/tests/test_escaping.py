@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from notifications import outbox
 from notifications.models import OutboundEmail
 
 from .world import build_world
@@ -89,7 +90,10 @@ def test_the_ticket_page_shows_names_as_text(world):
 
 @pytest.mark.django_db
 def test_notification_emails_escape_user_text(world):
+    # Mails are rendered after commit, when they are sent.
+    outbox.process_batch(limit=1000)
     bodies = [email.body_html for email in OutboundEmail.objects.all()]
     assert bodies
+    assert all(bodies)
     for body in bodies:
         _assert_no_raw_markup(body, "e-mail")
