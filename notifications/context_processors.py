@@ -18,6 +18,10 @@ def unread_count(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
+        # Read by the ticket pages in the query that reads the data version.
+        known = getattr(request, "notifications_unread_count", None)
+        if known is not None:
+            return known
         return unread_count_for(user=user)
 
     return {"notifications_unread_count": count}

@@ -30,9 +30,11 @@ def enabled() -> bool:
     return settings.TICKET_CACHE
 
 
-def key_for(*parts) -> str:
+def key_for(*parts, version: int | None = None) -> str:
     """A key for `parts` at the current data version (one small query)."""
-    raw = repr((selectors.ticket_data_version(), translation.get_language(), parts))
+    if version is None:
+        version = selectors.ticket_data_version()
+    raw = repr((version, translation.get_language(), parts))
     return "tickets:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -55,7 +57,13 @@ def page_key(request, *parts) -> str:
     """
     user = request.user
     who = (user.pk, getattr(user, "role", None), user.is_staff, user.is_active)
-    return key_for(*parts, who, request.get_full_path(), int(time.time() // 60))
+    # The badge's count comes with the version (one query for both); the
+    # notifications context processor takes it from the request.
+    version, request.notifications_unread_count = (
+        selectors.ticket_data_version_and_unread(user=user)
+    )
+    minute = int(time.time() // 60)
+    return key_for(*parts, who, request.get_full_path(), minute, version=version)
 
 
 def rendered_content(request, key: str | None, render) -> dict:

@@ -39,6 +39,7 @@ from .forms import (
     is_conflict,
 )
 from .models import Category, EventKind, Priority, Status, Ticket
+from .templatetags import tickets_ui
 from .templatetags.tickets_ui import display_name
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, Http404)
@@ -92,7 +93,7 @@ class TicketListMixin:
     """A filtered ticket list paged by cursor ("next" / "previous" links)."""
 
     list_url_name = ""
-    rows_template = ""
+    render_rows = None  # (tickets, viewer) -> the rows' HTML
 
     content_template = ""
 
@@ -118,9 +119,9 @@ class TicketListMixin:
     def rows_of(self, queryset, form):
         """`page_of`, with its rows rendered."""
         page = self.page_of(queryset, form)
-        rows = page.pop("tickets")
+        rows = page["tickets"]
         page["has_rows"] = bool(rows)
-        page["rows_html"] = render_to_string(self.rows_template, {"tickets": rows})
+        page["rows_html"] = self.render_rows(rows, self.request.user)
         return page
 
     def page_of(self, queryset, form):
@@ -166,7 +167,7 @@ class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
     template_name = "tickets/my_tickets.html"
     content_template = "tickets/my_tickets_content.html"
     list_url_name = "tickets:my_tickets"
-    rows_template = "tickets/includes/my_ticket_rows.html"
+    render_rows = staticmethod(tickets_ui.my_ticket_rows)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(nav="my_tickets", **kwargs)
@@ -196,7 +197,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
     template_name = "tickets/queue.html"
     content_template = "tickets/queue_content.html"
     list_url_name = "tickets:queue"
-    rows_template = "tickets/includes/queue_rows.html"
+    render_rows = staticmethod(tickets_ui.queue_rows)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(nav="queue", **kwargs)

@@ -4,10 +4,14 @@ They are Python rather than included templates because the queue renders them
 for every row.
 """
 
+from functools import lru_cache
+
 from django import template
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
@@ -27,23 +31,33 @@ def _label(choices, code) -> str:
 @register.simple_tag
 def status_badge(code):
     """The status as text in a coloured badge (the colour is never the only cue)."""
-    return format_html(
-        '<span class="tag status-{}">{}</span>', code, _label(Status, code)
-    )
+    return _badge("status", code, translation.get_language())
 
 
 @register.simple_tag
 def priority_badge(code):
+    return _badge("priority", code, translation.get_language())
+
+
+@lru_cache(maxsize=256)
+def _badge(kind, code, language):
+    """A badge's HTML, for the kind, the code and the language it is written in."""
+    choices = Status if kind == "status" else Priority
     return format_html(
-        '<span class="tag priority-{}">{}</span>',
-        code,
-        _label(Priority, code),
+        '<span class="tag {}-{}">{}</span>', kind, code, _label(choices, code)
     )
 
 
 @register.filter
 def status_label(code):
     return _label(Status, code)
+
+
+@lru_cache(maxsize=4096)
+def _absolute(local, offset, language) -> str:
+    """The date and time as the language writes it (a pure function: memoised,
+    since a list shows the same times request after request)."""
+    return date_format(local, "DATETIME_FORMAT")
 
 
 @register.simple_tag
@@ -55,7 +69,9 @@ def when(moment, full=False):
     if not moment:
         return ""
     local = timezone.localtime(moment)
-    absolute = date_format(local, "DATETIME_FORMAT")
+    absolute = _absolute(
+        local.replace(tzinfo=None), local.utcoffset(), translation.get_language()
+    )
     seconds = (timezone.now() - moment).total_seconds()
     if seconds < 60:
         relative = _("just now")
@@ -90,3 +106,77 @@ def display_name(someone, viewer) -> str:
 @register.simple_tag(takes_context=True)
 def person(context, someone):
     return display_name(someone, context.get("user"))
+
+
+# --- Whole rows, for the lists -----------------------------------------------------
+# The queue and "my tickets" render 25 to 100 rows a page: written out in Python
+# they cost a fraction of a template loop with a tag per cell.
+
+
+def _detail_url_maker():
+    """`pk -> /tickets/<pk>/`, with one `reverse` for the whole page."""
+    sentinel = 987654321
+    before, after = reverse("tickets:detail", args=[sentinel]).split(str(sentinel))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _ticket_cell(ticket, url) -> str:
+    return format_html(
+        '<td class="ticket-cell"><a href="{}"><span class="ref">{}</span> {}</a></td>',
+        url(ticket.pk),
+        ticket.reference,
+        ticket.title,
+    )
+
+
+def _assignee_cell(ticket, viewer, nobody: str) -> str:
+    if ticket.assignee is None:
+        return format_html('<td><span class="muted">{}</span></td>', nobody)
+    return format_html("<td>{}</td>", display_name(ticket.assignee, viewer))
+
+
+def queue_rows(tickets, viewer) -> str:
+    """The queue's table rows, each with its tick box."""
+    url = _detail_url_maker()
+    nobody = _("Unassigned")
+    rows = []
+    for ticket in tickets:
+        pick = f"pick-{ticket.pk}"
+        label = _("Select %(reference)s") % {"reference": escape(ticket.reference)}
+        rows.append(
+            "\n      <tr>\n"
+            + format_html(
+                '        <td class="pick"><input type="checkbox" name="tickets" '
+                'value="{}" id="{}"><label for="{}" class="sr-only">{}</label></td>\n',
+                ticket.pk,
+                pick,
+                pick,
+                mark_safe(label),  # noqa: S308 (the reference is escaped)
+            )
+            + f"        {_ticket_cell(ticket, url)}\n"
+            + f"        <td>{status_badge(ticket.status)}</td>\n"
+            + f"        <td>{priority_badge(ticket.priority)}</td>\n"
+            + f"        <td>{escape(ticket.category.name)}</td>\n"
+            + f"        <td>{escape(display_name(ticket.requester, viewer))}</td>\n"
+            + f"        {_assignee_cell(ticket, viewer, nobody)}\n"
+            + f"        <td>{when(ticket.updated_at)}</td>\n"
+            + "      </tr>"
+        )
+    return mark_safe("".join(rows) + "\n")  # noqa: S308 (built with format_html)
+
+
+def my_ticket_rows(tickets, viewer) -> str:
+    """A requester's table rows."""
+    url = _detail_url_maker()
+    nobody = _("Not yet assigned")
+    rows = [
+        "\n    <tr>\n"
+        f"      {_ticket_cell(ticket, url)}\n"
+        f"      <td>{status_badge(ticket.status)}</td>\n"
+        f"      <td>{priority_badge(ticket.priority)}</td>\n"
+        f"      {_assignee_cell(ticket, viewer, nobody)}\n"
+        f"      <td>{when(ticket.updated_at)}</td>\n"
+        "    </tr>"
+        for ticket in tickets
+    ]
+    return mark_safe("".join(rows) + "\n")  # noqa: S308 (built with format_html)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tickets import services
 from tickets.models import Status
@@ -159,10 +159,10 @@ def test_the_queue_costs_the_same_queries_whatever_the_page_size(
     url = f"/queue/?status=all&page_size={size}&q=출력"
     with override_settings(TICKET_CACHE=cached):
         client.get(url)  # a cache miss when cached; the same cost otherwise
-        # cached: session, user, the version, the cache entry, unread badge;
-        # uncached: session, user, staff menu, categories, counters, the page
-        # itself, unread badge
-        with django_assert_num_queries(5 if cached else 7):
+        # cached: session, user, the version with the unread badge's count,
+        # the cache entry; uncached: session, user, staff menu, categories,
+        # counters, the page itself, unread badge
+        with django_assert_num_queries(4 if cached else 7):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="tickets"') == min(size, 60)
@@ -339,8 +339,33 @@ def test_the_ticket_page_costs_the_same_queries_whatever_the_comments(
     url = f"/tickets/{ticket.pk}/"
     with override_settings(TICKET_CACHE=cached):
         client.get(url)
-        # cached: session, user, the version, the cache entry, unread badge
-        with django_assert_num_queries(5 if cached else UNCACHED_TICKET_PAGE):
+        # cached: session, user, the version with the unread badge's count,
+        # the cache entry
+        with django_assert_num_queries(4 if cached else UNCACHED_TICKET_PAGE):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="comment') == comments + 2
+
+
+@pytest.mark.parametrize("url", ["/queue/", "/tickets/{pk}/"])
+def test_the_unread_badge_is_counted_afresh_on_a_cached_page(
+    client, agent, requester, make_ticket, url
+):
+    from notifications.models import Notification
+
+    def badge(html):
+        found = re.search(r'<span class="badge"[^>]*>(\d+)</span>', html)
+        return int(found.group(1)) if found else 0
+
+    ticket = make_ticket()
+    services.ticket_assign(ticket=ticket, assignee=agent, by=agent)
+    url = url.format(pk=ticket.pk)
+    client.force_login(agent)
+    Notification.objects.filter(recipient=agent).update(read_at=timezone.now())
+    assert badge(page(client, url)) == 0
+    services.ticket_reply(ticket=ticket, by=requester, body="답변 부탁드립니다.")
+    unread = Notification.objects.filter(recipient=agent, read_at=None).count()
+    assert unread > 0
+    assert badge(page(client, url)) == unread
+    Notification.objects.filter(recipient=agent).update(read_at=timezone.now())
+    assert badge(page(client, url)) == 0  # no ticket change: the same cache entry
