@@ -25,7 +25,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "sent_at",
         "short_error",
     )
-    list_filter = ("status", "kind", "language")
+    list_filter = ("status", "kind", "language", "rendered")
     search_fields = ("to_address", "subject", "message_id", "last_error")
     date_hierarchy = "created_at"
     list_select_related = ()

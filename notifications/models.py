@@ -136,7 +136,7 @@ class OutboundEmail(models.Model):
         related_name="+",
         verbose_name=_("comment"),
     )
-    ticket_title = models.CharField(_("ticket title then"), max_length=200, blank=True)
+    ticket_title = models.CharField(_("title"), max_length=200, blank=True)
     new_value = models.CharField(_("new value"), max_length=200, blank=True)
     rendered = models.BooleanField(_("rendered"), default=False)
     subject = models.CharField(_("subject"), max_length=300)

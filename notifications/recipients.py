@@ -28,20 +28,21 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
     Nobody hears of their own action except the requester's receipt for a new
     ticket; internal notes never reach the requester; inactive users are skipped.
     """
-    requester = ticket.requester
     candidates = []
     receipt = None
+    # The requester is read only where they may be told (one query less on
+    # the others).
     if kind == NotificationKind.TICKET_CREATED:
-        receipt = requester
+        receipt = ticket.requester
         candidates = _agents_for_new_ticket(ticket)
     elif kind == NotificationKind.REPLY_STAFF:
-        candidates = [requester]
+        candidates = [ticket.requester]
     elif kind == NotificationKind.REPLY_REQUESTER:
         candidates = [ticket.assignee] if ticket.assignee_id else _all_agents()
     elif kind == NotificationKind.ASSIGNED:
         candidates = [ticket.assignee] if new_value and ticket.assignee_id else []
     elif kind == NotificationKind.STATUS_CHANGED:
-        candidates = [requester] if new_value in REQUESTER_STATUSES else []
+        candidates = [ticket.requester] if new_value in REQUESTER_STATUSES else []
     elif kind == NotificationKind.INTERNAL_NOTE:
         candidates = [ticket.assignee] if ticket.assignee_id else []
 

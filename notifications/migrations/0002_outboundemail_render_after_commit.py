@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             model_name="outboundemail",
             name="ticket_title",
             field=models.CharField(
-                blank=True, max_length=200, verbose_name="ticket title then"
+                blank=True, max_length=200, verbose_name="title"
             ),
         ),
         migrations.AddField(
