@@ -365,3 +365,33 @@ def test_a_ticket_create_costs_the_same_queries_however_many_agents_hear_of_it(
     assert OutboundEmail.objects.filter(ticket=ticket, rendered=True).count() == (
         recipients
     )
+
+
+def test_a_mail_rendered_after_a_later_edit_still_tells_the_change_it_was_for(
+    smtp_server, run_worker, ko_requester, en_agent, category
+):
+    ticket = tickets.ticket_create(
+        by=ko_requester, title="Printer jammed", category=category
+    )
+    tickets.ticket_reply(ticket=ticket, by=en_agent, body="On my way")
+    # Staff correct the title before the worker got to the mails.
+    tickets.ticket_details_update(
+        ticket=Ticket.objects.get(pk=ticket.pk), by=en_agent, title="Printer fixed"
+    )
+    assert not OutboundEmail.objects.filter(rendered=True).exists()
+    run_worker()
+
+    subjects = sorted(mail["message"]["Subject"] for mail in smtp_server.mails)
+    assert subjects == [
+        f"Re: [{ticket.reference}] Printer jammed",
+        f"[{ticket.reference}] Printer jammed",
+        f"[{ticket.reference}] Printer jammed",
+    ]
+    (reply,) = [
+        mail["message"]
+        for mail in smtp_server.mails_to(ko_requester.email)
+        if mail["message"]["Subject"].startswith("Re: ")
+    ]
+    assert "On my way" in text_part(reply)
+    assert "Printer jammed" in text_part(reply)
+    assert "Printer fixed" not in text_part(reply)
