@@ -7,6 +7,7 @@ for every row.
 from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -180,3 +181,58 @@ def my_ticket_rows(tickets, viewer) -> str:
         for ticket in tickets
     ]
     return mark_safe("".join(rows) + "\n")  # noqa: S308 (built with format_html)
+
+
+# --- The ticket page's conversation and history ------------------------------------
+# Fifty comments and a hundred history entries: Python, not a template loop.
+
+
+@register.simple_tag(takes_context=True)
+def conversation(context, comments, ticket):
+    """The comments, oldest first: internal notes marked, staff replies marked."""
+    viewer = context.get("user")
+    note = format_html('<span class="tag note-label">{}</span>', _("Internal note"))
+    it_staff = format_html(' <span class="muted">({})</span>', _("IT staff"))
+    items = []
+    for comment in comments:
+        author = comment.author
+        by_requester = comment.author_id == ticket.requester_id
+        kind = " internal" if comment.internal else ("" if by_requester else " staff")
+        is_staff = not by_requester and author is not None and author.is_agent_or_admin
+        items.append(
+            format_html(
+                "<li>\n"
+                '          <article class="comment{}" id="comment-{}">\n'
+                "            <header>\n"
+                "              {}\n"
+                "              <strong>{}</strong>{}\n"
+                "              · {}\n"
+                "            </header>\n"
+                '            <div class="body">{}</div>\n'
+                "          </article>\n"
+                "        </li>",
+                kind,
+                comment.pk,
+                note if comment.internal else "",
+                display_name(author, viewer),
+                it_staff if is_staff else "",
+                when(comment.created_at, full=True),
+                linebreaksbr(comment.body, autoescape=True),
+            )
+        )
+    return mark_safe("\n        ".join(items))  # noqa: S308 (built with format_html)
+
+
+@register.simple_tag
+def history(timeline):
+    """The history entries (`views.timeline`), each with its time."""
+    items = [
+        format_html(
+            "<li{}>{} {}</li>",
+            mark_safe(' class="internal"') if item["event"].internal else "",  # noqa: S308
+            when(item["event"].created_at),
+            item["text"],
+        )
+        for item in timeline
+    ]
+    return mark_safe("\n            ".join(items))  # noqa: S308 (built with format_html)
