@@ -16,10 +16,16 @@ import secrets
 import time
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
+
+from notifications.services import unread_count
 
 from . import selectors
 
@@ -53,10 +59,17 @@ def page_key(request, *parts) -> str:
     Beside the data version and the language (`key_for`), the key holds the
     user (pages differ per viewer: internal notes, names, e-mails, menus), the
     role that decides what they may see, the full path (filters, search, page
-    size, cursor) and the minute (pages say "3 minutes ago").
+    size, cursor; also the language switch's "next") and the minute (pages say
+    "3 minutes ago").
     """
     user = request.user
-    who = (user.pk, getattr(user, "role", None), user.is_staff, user.is_active)
+    who = (
+        user.pk,
+        getattr(user, "role", None),
+        user.is_staff,
+        user.is_active,
+        user.get_short_name(),  # in the navigation bar
+    )
     # The badge's count comes with the version (one query for both); the
     # notifications context processor takes it from the request.
     version, request.notifications_unread_count = (
@@ -66,22 +79,37 @@ def page_key(request, *parts) -> str:
     return key_for(*parts, who, request.get_full_path(), minute, version=version)
 
 
-def rendered_content(request, key: str | None, render) -> dict:
-    """`render(csrf_token)` (a dict of HTML strings), from the cache when it can.
+def cached_page(request, key: str | None, render) -> HttpResponse:
+    """The whole page `render(csrf_mark, badge_mark)`, from the cache when it can.
 
-    The content is rendered with a random mark as its CSRF token and stored
-    with the mark; each answer puts its own request's token in its place, so a
-    cached page never carries someone's token and the mark cannot be guessed
-    by anyone writing it into a comment.
+    The page is rendered with random marks for the two things that belong to
+    this request alone: the CSRF token (in every form) and the unread badge.
+    Each answer puts its own token and badge in their place, so a cached page
+    never carries someone's token or count, and nobody writing a mark into a
+    comment can guess it. A page with a message to show once (after a change)
+    is rendered for this request only. `key` None: never cached.
     """
+    if key is not None and get_messages(request):
+        key = None
     value = cache.get(key) if key is not None else None
     if value is None:
         mark = secrets.token_hex(16)
-        value = {"mark": mark, "parts": render(mark)}
+        html = render(mark_safe(f"csrf{mark}"), mark_safe(f"badge{mark}"))  # noqa: S308
+        value = {"mark": mark, "html": str(html)}
         if key is not None:
             cache.set(key, value, TIMEOUT)
-    token = get_token(request)
-    return {
-        name: mark_safe(html.replace(value["mark"], token))  # noqa: S308 (our HTML)
-        for name, html in value["parts"].items()
-    }
+    mark = value["mark"]
+    html = value["html"].replace(f"csrf{mark}", get_token(request))
+    html = html.replace(f"badge{mark}", unread_badge(request))
+    return HttpResponse(html)
+
+
+def unread_badge(request) -> str:
+    """The navigation badge, as base.html writes it (empty with nothing unread)."""
+    count = getattr(request, "notifications_unread_count", None)
+    if count is None:
+        count = unread_count(user=request.user)
+    if not count:
+        return ""
+    label = ngettext("%(n)s unread", "%(n)s unread", count) % {"n": count}
+    return format_html(' <span class="badge" aria-label="{}">{}</span>', label, count)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -97,19 +97,27 @@ class TicketListMixin:
 
     content_template = ""
 
-    def get_context_data(self, **kwargs):
-        """The page's content (everything in <main> but the messages), cached.
+    def get(self, request, *args, **kwargs):
+        """The whole page from the versioned cache (tickets/cache.py).
 
         On a cache hit the view runs no query of its own: the key holds the
-        data version, the viewer and the full path (tickets/cache.py).
+        data version, the viewer and the full path; the CSRF token and the
+        unread badge are this request's own.
         """
         key = (
-            ticket_cache.page_key(self.request, self.list_url_name)
+            ticket_cache.page_key(request, self.list_url_name)
             if ticket_cache.enabled()
             else None
         )
-        content = ticket_cache.rendered_content(self.request, key, self.render_content)
-        return super().get_context_data(**content, **kwargs)
+        return ticket_cache.cached_page(request, key, self.render_whole)
+
+    def render_whole(self, csrf_token, badge_mark) -> str:
+        context = self.get_context_data(
+            **self.render_content(csrf_token),
+            csrf_token=csrf_token,
+            badge_mark=badge_mark,
+        )
+        return render_to_string(self.template_name, context, request=self.request)
 
     def render_content(self, csrf_token) -> dict:
         context = {**self.content_context(), "csrf_token": csrf_token}
@@ -374,15 +382,21 @@ class TicketPageMixin(TicketPolicyMixin):
 
     def render_page(self, ticket, **forms):
         """The page with the given forms (errors and all); never cached."""
-        content = ticket_cache.rendered_content(
-            self.request, None, lambda token: self.render_content(ticket, token, forms)
+        return ticket_cache.cached_page(
+            self.request,
+            None,
+            lambda token, badge: self.render_whole(ticket, token, badge, forms),
         )
-        return self.respond(content)
 
-    def respond(self, content):
+    def render_whole(self, ticket, csrf_token, badge_mark, forms=None) -> str:
         is_staff = policies.is_staff_member(self.request.user)
-        context = {"nav": "queue" if is_staff else "my_tickets", **content}
-        return render(self.request, self.template_name, context)
+        context = {
+            "nav": "queue" if is_staff else "my_tickets",
+            **self.render_content(ticket, csrf_token, forms),
+            "csrf_token": csrf_token,
+            "badge_mark": badge_mark,
+        }
+        return render_to_string(self.template_name, context, request=self.request)
 
     def render_content(self, ticket, csrf_token, forms=None) -> dict:
         context = {
@@ -436,10 +450,11 @@ class TicketDetailView(TicketPageMixin, View):
             if ticket_cache.enabled()
             else None
         )
-        content = ticket_cache.rendered_content(
-            request, key, lambda token: self.render_content(self.get_ticket(), token)
+        return ticket_cache.cached_page(
+            request,
+            key,
+            lambda token, badge: self.render_whole(self.get_ticket(), token, badge),
         )
-        return self.respond(content)
 
 
 class TicketActionView(TicketPageMixin, View):

@@ -369,3 +369,22 @@ def test_the_unread_badge_is_counted_afresh_on_a_cached_page(
     assert badge(page(client, url)) == unread
     Notification.objects.filter(recipient=agent).update(read_at=timezone.now())
     assert badge(page(client, url)) == 0  # no ticket change: the same cache entry
+
+
+def test_a_message_shows_once_and_never_from_the_cache(client, agent, make_ticket):
+    ticket = make_ticket()
+    url = f"/tickets/{ticket.pk}/"
+    client.force_login(agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page(client, url)
+    page(client, url)  # cached
+    answer = client.post(
+        f"{url}reply/", {"body": "방문 예정입니다.", "visibility": "public"}
+    )
+    assert answer.status_code == 302
+    shown = page(client, answer.url.split("#")[0])
+    assert "Your reply was sent." in shown
+    assert "방문 예정입니다." in shown
+    again = page(client, url)
+    assert "Your reply was sent." not in again
+    assert "방문 예정입니다." in again
