@@ -45,15 +45,6 @@ def mail_domain() -> str:
     return one_line(domain) or urlsplit(settings.APP_BASE_URL).hostname or "localhost"
 
 
-def thread_root_id(ticket) -> str:
-    """The Message-ID every mail of one ticket refers to, so clients thread them."""
-    return f"<ticket-{ticket.pk}@{mail_domain()}>"
-
-
-def new_message_id(ticket) -> str:
-    return f"<ticket-{ticket.pk}.{uuid.uuid4().hex}@{mail_domain()}>"
-
-
 def _display_name(user, *, for_user) -> str:
     """A name to show `for_user`: requesters never see a staff member's e-mail."""
     if user is None:
@@ -183,14 +174,9 @@ def render_email(
         body_html = render_to_string("notifications/email/notification.html", context)
     # One subject for every mail of a ticket (Gmail threads only on equal
     # subjects); what happened is the first line of the body.
-    subject = f"[{ticket.reference}] {Truncator(one_line(ticket.title)).chars(200)}"
-    root = thread_root_id(ticket)
-    if kind == NotificationKind.TICKET_CREATED:
-        # The first mail of the thread is its root.
-        return RenderedEmail(subject, body_text, body_html, root, "", "")
-    return RenderedEmail(
-        f"Re: {subject}", body_text, body_html, new_message_id(ticket), root, root
-    )
+    subject = email_subject(ticket, kind, title=ticket.title)
+    headers = thread_headers(ticket, kind, domain=mail_domain())
+    return RenderedEmail(subject, body_text, body_html, *headers)
 
 
 def thread_headers(ticket, kind, *, domain: str) -> tuple[str, str, str]:

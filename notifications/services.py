@@ -5,7 +5,6 @@ Every write of this app lives here. The tickets services call
 the queued e-mails commit (or roll back) with the change itself.
 """
 
-import logging
 from functools import partial
 
 from django.conf import settings
@@ -31,8 +30,6 @@ from .rendering import (
     one_line,
     thread_headers,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def notify_ticket_event(
