@@ -166,13 +166,7 @@ class TicketViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def close(self, request, pk=None):
-        ticket = self.get_object()
-        serializer = TicketActionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ticket = services.ticket_close(
-            ticket=ticket, by=request.user, **serializer.validated_data
-        )
-        return self._ticket_response(ticket)
+        return self._ticket_action(request, services.ticket_close)
 
     @extend_schema(
         summary="Reopen a closed or resolved ticket (staff)",
@@ -183,12 +177,14 @@ class TicketViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reopen(self, request, pk=None):
+        return self._ticket_action(request, services.ticket_reopen)
+
+    def _ticket_action(self, request, service):
+        """Run a body-less ticket action (`{version?}`) through its service."""
         ticket = self.get_object()
         serializer = TicketActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = services.ticket_reopen(
-            ticket=ticket, by=request.user, **serializer.validated_data
-        )
+        ticket = service(ticket=ticket, by=request.user, **serializer.validated_data)
         return self._ticket_response(ticket)
 
     @extend_schema(
