@@ -116,7 +116,12 @@ class TicketAttachmentsView(AttachmentAPIView):
         comment_id = data.pop("comment", None)
         comment = None
         if comment_id is not None:
-            comment = Comment.objects.filter(pk=comment_id, ticket=ticket).first()
+            # Scoped like every read: a note the caller may not see is "not there".
+            comment = (
+                Comment.objects.visible_to(request.user)
+                .filter(pk=comment_id, ticket=ticket)
+                .first()
+            )
             if comment is None:
                 raise exceptions.ValidationError(
                     {"comment": [_("That comment is not on this ticket.")]}
