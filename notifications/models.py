@@ -74,6 +74,49 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class QueuedEvent(models.Model):
+    """A ticket change whose notifications are still to be written.
+
+    The tickets services write one row per event in the change's own
+    transaction (so it commits or rolls back with the change); the worker, or
+    the web process right after commit when it sends inline, turns it into the
+    in-app notifications and e-mails of every recipient and deletes it, in one
+    transaction of its own. The table stays small, so its foreign keys carry
+    no indexes beyond the ticket's.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    comment = models.ForeignKey(
+        "tickets.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    # The title when the change happened (the e-mails quote it as it was).
+    ticket_title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("queued ticket event")
+        verbose_name_plural = _("queued ticket events")
+
+    def __str__(self):
+        return f"{self.kind} on ticket {self.ticket_id}"
+
+
 class OutboundEmailStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")

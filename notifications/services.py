@@ -1,8 +1,8 @@
 """Notifications: who is told what when a ticket changes (see DESIGN.md).
 
 Every write of this app lives here. The tickets services call
-`notify_ticket_event` inside their transaction, so the in-app notifications and
-the queued e-mails commit (or roll back) with the change itself.
+`notify_ticket_event` inside their transaction, so what it queues commits (or
+rolls back) with the change itself.
 """
 
 from functools import partial
@@ -21,6 +21,7 @@ from .models import (
     NotificationPreference,
     OutboundEmail,
     OutboundEmailStatus,
+    QueuedEvent,
 )
 from .recipients import event_recipients
 from .rendering import (
@@ -35,18 +36,113 @@ from .rendering import (
 def notify_ticket_event(
     *, ticket, kind: str, actor, comment=None, old_value: str = "", new_value: str = ""
 ) -> None:
-    """Record in-app notifications and queued e-mails for one ticket change.
+    """Queue the notifications of one ticket change (in-app and e-mail).
 
     Called by the tickets services inside their transaction. `kind` is one of
     "ticket_created", "reply_staff", "reply_requester", "internal_note",
-    "assigned", "status_changed". A problem with one recipient's e-mail is
-    recorded on that e-mail and never raised, so it cannot undo the change.
+    "assigned", "status_changed".
+
+    With `NOTIFICATIONS_FANOUT` "queued" (the default) the change writes one
+    `QueuedEvent` row, whatever the number of recipients; the worker (or, when
+    mail is sent inline, this process right after commit) fans it out with
+    `fan_out_queued`. With "inline" the recipients' rows are written here, in
+    the change's transaction (`fan_out`).
+    """
+    if settings.NOTIFICATIONS_FANOUT == "inline":
+        ids = fan_out(
+            ticket=ticket,
+            kind=kind,
+            actor=actor,
+            comment=comment,
+            old_value=old_value,
+            new_value=new_value,
+        )
+        if settings.NOTIFICATIONS_SEND_INLINE and ids:
+            transaction.on_commit(partial(outbox.send_now, ids), robust=True)
+        return
+    event = QueuedEvent.objects.create(
+        ticket=ticket,
+        kind=NotificationKind(kind),
+        actor=actor,
+        comment=comment,
+        old_value=str(old_value or "")[:200],
+        new_value=str(new_value or "")[:200],
+        ticket_title=Truncator(one_line(ticket.title)).chars(200),
+    )
+    if settings.NOTIFICATIONS_SEND_INLINE:
+        transaction.on_commit(partial(_fan_out_and_send, event.pk), robust=True)
+
+
+def _fan_out_and_send(event_id: int) -> None:
+    ids = fan_out_queued(ids=[event_id])
+    if ids:
+        outbox.send_now(ids)
+
+
+def fan_out_backlog(*, batch_size: int = 50) -> int:
+    """Fan out every queued event, a batch per transaction; return how many."""
+    total = 0
+    while True:
+        done, _ids = _fan_out_batch(limit=batch_size)
+        total += done
+        if done < batch_size:
+            return total
+
+
+def fan_out_queued(*, limit: int = 50, ids=None) -> list[int]:
+    """Fan out up to `limit` queued events; return the ids of their e-mails."""
+    return _fan_out_batch(limit=limit, ids=ids)[1]
+
+
+def _fan_out_batch(*, limit: int, ids=None) -> tuple[int, list[int]]:
+    """Fan out up to `limit` queued events, oldest first.
+
+    One transaction: the events are locked (`SKIP LOCKED`, so several workers
+    share the queue), turned into notifications and e-mails, and deleted; an
+    event is fanned out exactly once. Recipients and their preferences are
+    read now; the title is the one the change saw.
+    """
+    with transaction.atomic():
+        queued = (
+            QueuedEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "ticket__requester", "ticket__assignee", "ticket__category", "actor"
+            )
+            .order_by("id")
+        )
+        if ids is not None:
+            queued = queued.filter(pk__in=ids)
+        events = list(queued[:limit])
+        email_ids = []
+        for event in events:
+            ticket = event.ticket
+            ticket.title = event.ticket_title  # as it was (in memory only)
+            email_ids += fan_out(
+                ticket=ticket,
+                kind=event.kind,
+                actor=event.actor,
+                comment=event.comment,
+                old_value=event.old_value,
+                new_value=event.new_value,
+            )
+        if events:
+            QueuedEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
+    return len(events), email_ids
+
+
+def fan_out(
+    *, ticket, kind: str, actor, comment=None, old_value: str = "", new_value: str = ""
+) -> list[int]:
+    """Write the in-app notifications and queued e-mails of one ticket event.
+
+    Returns the ids of the e-mails to send. A problem with one recipient's
+    e-mail is recorded on that e-mail and never raised.
 
     The cost does not grow in queries with the number of recipients: one read
     of the recipients, one of their preferences, one INSERT of the in-app
     notifications and one of the e-mails. The e-mails are written unrendered
     (who, in which language, about what, with their threading headers); the
-    outbox renders each one after commit, just before sending it.
+    outbox renders each one just before sending it.
     """
     kind = NotificationKind(kind)
     if comment is not None and comment.internal:
@@ -56,7 +152,7 @@ def notify_ticket_event(
         ticket=ticket, kind=kind, actor=actor, new_value=new_value
     )
     if not recipients:
-        return
+        return []
     texts = _HeadlineCache(ticket=ticket, kind=kind, actor=actor, new_value=new_value)
     Notification.objects.bulk_create(
         Notification(
@@ -74,7 +170,7 @@ def notify_ticket_event(
         if user.pk not in preferences or preferences[user.pk].wants_email(kind)
     ]
     if not wanted:
-        return
+        return []
     title = Truncator(one_line(ticket.title)).chars(200)
     subject = email_subject(ticket, kind, title=title)
     domain = mail_domain()
@@ -93,10 +189,7 @@ def notify_ticket_event(
         for user in wanted
     ]
     created = OutboundEmail.objects.bulk_create(emails)
-    if settings.NOTIFICATIONS_SEND_INLINE:
-        ids = [row.pk for row in created if row.status == OutboundEmailStatus.PENDING]
-        if ids:
-            transaction.on_commit(partial(outbox.send_now, ids), robust=True)
+    return [row.pk for row in created if row.status == OutboundEmailStatus.PENDING]
 
 
 class _HeadlineCache:

@@ -15,6 +15,13 @@ from .helpers import html_part, only_mail, text_part
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True, params=["inline", "queued"])
+def fanout(request, settings):
+    """Every row of the table both ways: written by the change, or by the worker."""
+    settings.NOTIFICATIONS_FANOUT = request.param
+    return request.param
+
 BASE = "https://helpdesk.school.ac.kr"
 
 

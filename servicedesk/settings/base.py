@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -200,9 +201,7 @@ ATTACHMENT_TYPES = env.list(
 
 # docs/attachments.md explains each of these. Addressing style "path" suits
 # MinIO, SeaweedFS and NCP; "virtual" or "auto" suit AWS S3.
-OBJECT_STORAGE_ADDRESSING_STYLE = env(
-    "OBJECT_STORAGE_ADDRESSING_STYLE", default="path"
-)
+OBJECT_STORAGE_ADDRESSING_STYLE = env("OBJECT_STORAGE_ADDRESSING_STYLE", default="path")
 # Seconds before a storage call gives up; the API then answers 503.
 OBJECT_STORAGE_TIMEOUT = env.int("OBJECT_STORAGE_TIMEOUT", default=5)
 # Lifetimes (seconds) of the signed upload and download URLs.
@@ -238,9 +237,16 @@ APP_BASE_URL = env("APP_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Notifications -------------------------------------------------------------
 
-# E-mails are queued in the database with the ticket change and sent by
-# `manage.py notifications_worker` (see docs/notifications.md).
-NOTIFICATIONS_WORKER_INTERVAL = env.float("NOTIFICATIONS_WORKER_INTERVAL", default=5.0)
+# A ticket change queues its notifications in the database, in its own
+# transaction; `manage.py notifications_worker` writes each recipient's in-app
+# notification and e-mail and sends the mail (see docs/notifications.md).
+# "queued": the change writes one row per event and the worker (or, with
+# NOTIFICATIONS_SEND_INLINE, the web process after commit) fans it out;
+# "inline": the change writes every recipient's rows itself.
+NOTIFICATIONS_FANOUT = env.str("NOTIFICATIONS_FANOUT", default="queued")
+if NOTIFICATIONS_FANOUT not in {"queued", "inline"}:
+    raise ImproperlyConfigured('NOTIFICATIONS_FANOUT must be "queued" or "inline".')
+NOTIFICATIONS_WORKER_INTERVAL = env.float("NOTIFICATIONS_WORKER_INTERVAL", default=1.0)
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=20)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=10)
 NOTIFICATIONS_BACKOFF_BASE_SECONDS = env.int(

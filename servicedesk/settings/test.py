@@ -18,6 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True
+# Most tests look at the notifications right after a change, inside the test's
+# transaction; notifications/tests/test_fanout.py runs the queued way.
+NOTIFICATIONS_FANOUT = env.str("NOTIFICATIONS_FANOUT", default="inline")
 # Off so query-count tests see the work itself; cache tests turn it on.
 TICKET_CACHE = env.bool("TICKET_CACHE", default=False)
 

@@ -1,4 +1,8 @@
-"""Send the queued e-mails: `manage.py notifications_worker [--once]`."""
+"""Fan out queued ticket events and send the e-mails: `manage.py notifications_worker`.
+
+Each round first turns queued events into every recipient's in-app
+notification and e-mail (`services.fan_out_queued`), then sends what is due.
+"""
 
 import signal
 import time
@@ -7,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from notifications import outbox
+from notifications import outbox, services
 
 
 class Command(BaseCommand):
@@ -53,6 +57,7 @@ class Command(BaseCommand):
             if not once:
                 # A long-running process: drop connections that went stale.
                 close_old_connections()
+            services.fan_out_backlog(batch_size=batch_size)
             counts = outbox.process_batch(token=token, limit=batch_size)
             if counts["claimed"] and options.get("verbosity", 1) >= 1:
                 self.stdout.write(
