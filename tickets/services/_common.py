@@ -3,7 +3,10 @@
 Nothing here is public API; the functions in `tickets.services` are.
 """
 
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -28,12 +31,23 @@ UNSET = _Unset()
 MAX_VALUE_LENGTH = 200
 
 
-def lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock; concurrent writers queue up here.
+def write(service):
+    """A service's transaction, with the ticket counters written as its last step.
 
-    The counters' version row is taken first, so every writer takes its locks
-    in the same order.
+    See `counters`: the counter rows every writer shares are then held only
+    from that last statement to the commit, and always after ticket rows.
     """
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(), counters.deferred():
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock; concurrent writers queue up here."""
     counters.touch()
     try:
         return Ticket.objects.select_for_update().get(pk=ticket.pk)

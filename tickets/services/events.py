@@ -1,10 +1,8 @@
 """History entries written on behalf of other apps (attachments)."""
 
-from django.db import transaction
-
 from ..models import Comment, EventKind, Ticket, TicketEvent
 from . import counters
-from ._common import lock, record, save
+from ._common import lock, record, save, write
 
 
 def ticket_event_record(
@@ -35,7 +33,7 @@ def ticket_event_record(
     )
 
 
-@transaction.atomic
+@write
 def ticket_attachment_added(*, ticket: Ticket, attachment, by) -> TicketEvent:
     """Record a file attached to a ticket (the attachments service calls this).
 

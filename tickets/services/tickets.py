@@ -13,7 +13,6 @@ row, so nothing about it (not even `updated_at`) reaches a requester.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,12 +37,13 @@ from ._common import (
     validate_category,
     validate_priority,
     validate_transition,
+    write,
 )
 
 # --- Create ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@write
 def ticket_create(
     *,
     by,
@@ -87,7 +87,9 @@ def ticket_create(
         contact_phone=(contact_phone or "").strip(),
     )
     ticket.search_bigrams = search_bigrams(ticket.title, ticket.description)
-    ticket.full_clean(exclude=["search_bigrams"])
+    # The category and the requester were checked above, as objects: no need
+    # for full_clean to look each up again by id.
+    ticket.full_clean(exclude=["search_bigrams", "category", "requester"])
     ticket.save()
     counters.status_added(ticket.status)
     record(ticket, kind=EventKind.CREATED, by=by, new=ticket.status)
@@ -98,7 +100,7 @@ def ticket_create(
 # --- Replies and notes ------------------------------------------------------------
 
 
-@transaction.atomic
+@write
 def ticket_reply(*, ticket: Ticket, by, body: str, internal: bool = False) -> Comment:
     """Add a public reply, or an internal note with `internal=True`.
 
@@ -152,7 +154,7 @@ def _internal_note_add(ticket: Ticket, *, by, body: str) -> Comment:
 # --- Staff fields -------------------------------------------------------------------
 
 
-@transaction.atomic
+@write
 def ticket_update(
     *,
     ticket: Ticket,
@@ -237,7 +239,7 @@ def ticket_category_change(
     return ticket_update(ticket=ticket, by=by, version=version, category=category)
 
 
-@transaction.atomic
+@write
 def ticket_status_change(
     *, ticket: Ticket, status: str, by, version: int | None = None
 ) -> Ticket:
@@ -260,7 +262,7 @@ def ticket_close(*, ticket: Ticket, by, version: int | None = None) -> Ticket:
     )
 
 
-@transaction.atomic
+@write
 def ticket_reopen(*, ticket: Ticket, by, version: int | None = None) -> Ticket:
     """Put a closed or resolved ticket back to in_progress (staff only)."""
     ticket = lock(ticket)
@@ -278,7 +280,7 @@ def ticket_reopen(*, ticket: Ticket, by, version: int | None = None) -> Ticket:
     return save(ticket, changed)
 
 
-@transaction.atomic
+@write
 def ticket_details_update(
     *,
     ticket: Ticket,
