@@ -11,12 +11,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import cache as ticket_cache
 from .. import policies, selectors, services
+from ..models import Ticket
 from . import examples
 from .filters import TicketFilter
 from .pagination import TicketCursorPagination
@@ -100,11 +101,18 @@ class TicketViewSet(
         body = ticket_cache.get_or_compute(key, render)
         return HttpResponse(body, content_type="application/json")
 
-    def get_object(self):
+    def url_ticket_id(self) -> int:
         pk = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         if not pk.isdigit() or len(pk) > 18:
             raise NotFound()
-        return selectors.ticket_get(user=self.request.user, pk=int(pk))
+        return int(pk)
+
+    def get_object(self):
+        return selectors.ticket_get(user=self.request.user, pk=self.url_ticket_id())
+
+    def ticket_stub(self) -> Ticket:
+        """The ticket of the URL by id only, for services that read it themselves."""
+        return Ticket(pk=self.url_ticket_id())
 
     def _ticket_response(self, ticket, status_code=status.HTTP_200_OK):
         ticket = selectors.ticket_get(user=self.request.user, pk=ticket.pk)
@@ -133,7 +141,10 @@ class TicketViewSet(
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = services.ticket_create(by=request.user, **serializer.validated_data)
-        return self._ticket_response(ticket, status.HTTP_201_CREATED)
+        # The new ticket holds every object the answer shows (category, people):
+        # no need to read it back.
+        data = TicketSerializer(ticket, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change status, priority, category or assignee (staff)",
@@ -217,17 +228,21 @@ class TicketViewSet(
         detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None
     )
     def comments(self, request, pk=None):
-        ticket = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
+            ticket = self.get_object()
             comments = selectors.comment_list(user=request.user, ticket=ticket)
             return Response(
                 CommentSerializer(comments, many=True, context=context).data
             )
         serializer = CommentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            self.get_object()  # someone else's ticket: 404 before any 400
+            raise ValidationError(serializer.errors)
+        # The service reads the ticket under its row lock and answers 404 for
+        # a ticket this user may not see: no read of it here beforehand.
         comment = services.ticket_reply(
-            ticket=ticket, by=request.user, **serializer.validated_data
+            ticket=self.ticket_stub(), by=request.user, **serializer.validated_data
         )
         return Response(
             CommentSerializer(comment, context=context).data,
