@@ -115,6 +115,14 @@ else:
             "LOCATION": "servicedesk_cache",
         }
     }
+# Ticket pages are also kept in each process's memory, in front of the shared
+# cache: their keys hold the data version, so a copy is never stale (see
+# tickets/cache.py). Bounded: at most this many pages (tens of KB each).
+CACHES["ticket_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ticket-pages",
+    "OPTIONS": {"MAX_ENTRIES": env.int("TICKET_LOCAL_CACHE_ENTRIES", default=100)},
+}
 
 # --- Accounts and authentication -----------------------------------------------
 

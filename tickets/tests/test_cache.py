@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -159,10 +160,10 @@ def test_the_queue_costs_the_same_queries_whatever_the_page_size(
     url = f"/queue/?status=all&page_size={size}&q=출력"
     with override_settings(TICKET_CACHE=cached):
         client.get(url)  # a cache miss when cached; the same cost otherwise
-        # cached: session, user, the version with the unread badge's count,
-        # the cache entry; uncached: session, user, staff menu, categories,
-        # counters, the page itself, unread badge
-        with django_assert_num_queries(4 if cached else 7):
+        # cached: session, user, the version with the unread badge's count
+        # (the entry is in this process's memory); uncached: session, user,
+        # staff menu, categories, counters, the page itself, unread badge
+        with django_assert_num_queries(3 if cached else 7):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="tickets"') == min(size, 60)
@@ -339,9 +340,9 @@ def test_the_ticket_page_costs_the_same_queries_whatever_the_comments(
     url = f"/tickets/{ticket.pk}/"
     with override_settings(TICKET_CACHE=cached):
         client.get(url)
-        # cached: session, user, the version with the unread badge's count,
-        # the cache entry
-        with django_assert_num_queries(4 if cached else UNCACHED_TICKET_PAGE):
+        # cached: session, user, the version with the unread badge's count
+        # (the entry is in this process's memory)
+        with django_assert_num_queries(3 if cached else UNCACHED_TICKET_PAGE):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="comment') == comments + 2
@@ -388,3 +389,26 @@ def test_a_message_shows_once_and_never_from_the_cache(client, agent, make_ticke
     again = page(client, url)
     assert "Your reply was sent." not in again
     assert "방문 예정입니다." in again
+
+
+@override_settings(TICKET_CACHE=True)
+def test_another_process_takes_the_page_from_the_shared_cache(
+    client, agent, make_ticket, django_assert_num_queries
+):
+    make_ticket(title="프로젝터 고장")
+    client.force_login(agent)
+    first = client.get("/queue/").content.decode()
+    caches["ticket_pages"].clear()  # as in a process that never saw the page
+
+    # session, user, the version with the badge, the shared cache's entry
+    with django_assert_num_queries(4):
+        second = client.get("/queue/").content.decode()
+    # …and now this process has it in memory too
+    with django_assert_num_queries(3):
+        third = client.get("/queue/").content.decode()
+    assert "프로젝터 고장" in second
+    assert _without_tokens(first) == _without_tokens(second) == _without_tokens(third)
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
