@@ -184,7 +184,7 @@ class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
         user = self.request.user
         form = TicketListForm(self.request.GET)
         queryset = selectors.ticket_filter(
-            selectors.ticket_list(user=user).filter(requester=user),
+            Ticket.objects.visible_to(user).filter(requester=user),
             user=user,
             **form.filter_values(),
         )
@@ -217,7 +217,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
             self.request.GET, staff=staff, categories=Category.objects.all()
         )
         queryset = selectors.ticket_filter(
-            selectors.ticket_list(user=user), user=user, **form.filter_values()
+            Ticket.objects.visible_to(user), user=user, **form.filter_values()
         )
         counts = selectors.ticket_counts(user=user)
         return {
