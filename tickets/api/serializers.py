@@ -4,6 +4,8 @@ Who sees what (a requester never sees staff e-mail addresses) is asked of
 `tickets.policies`; the viewing user comes from the serializer context.
 """
 
+import copy
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +18,30 @@ from ..models import Category, Comment, Priority, Status, Ticket, TicketEvent
 User = get_user_model()
 
 
+class FieldsBuiltOnce:
+    """For read-only ModelSerializers: look at the model once per class.
+
+    `ModelSerializer.get_fields()` builds every field from the model's
+    metadata for each serializer instance, i.e. for every answer; the result
+    depends on the class alone. The first result is kept and each instance
+    gets a deep copy of it, as DRF itself does with declared fields.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built_once = built
+        return copy.deepcopy(built)
+
+
 def _viewer(serializer):
     request = serializer.context.get("request")
     return getattr(request, "user", None)
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="In the active language.")
 
     class Meta:
@@ -29,7 +49,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A person on a ticket; `email` only for staff and the person themself."""
 
     name = serializers.SerializerMethodField()
@@ -57,7 +77,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     requester = PersonSerializer(read_only=True)
     assignee = PersonSerializer(read_only=True, allow_null=True)
@@ -193,7 +213,7 @@ class TicketCountsSerializer(serializers.Serializer):
     closed = serializers.IntegerField()
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
 
     class Meta:
@@ -209,7 +229,7 @@ class CommentCreateSerializer(serializers.Serializer):
     )
 
 
-class TicketEventSerializer(serializers.ModelSerializer):
+class TicketEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = PersonSerializer(read_only=True, allow_null=True)
 
     class Meta:

@@ -132,9 +132,7 @@ class TicketViewSet(
     )
     def create(self, request, *args, **kwargs):
         names_requester = isinstance(request.data, dict) and "requester" in request.data
-        if names_requester and not policies.can_create_ticket_for_others(
-            request.user
-        ):
+        if names_requester and not policies.can_create_ticket_for_others(request.user):
             raise PermissionDenied(
                 _("Only IT staff can open a ticket for someone else.")
             )
