@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -633,32 +633,39 @@ def _field_name(field: str) -> str:
         return field
 
 
+# What each kind of history entry says; only the one shown is translated.
+SENTENCES = {
+    EventKind.CREATED: gettext_lazy("%(who)s opened the ticket."),
+    EventKind.REPLIED: gettext_lazy("%(who)s replied."),
+    EventKind.INTERNAL_NOTE: gettext_lazy("%(who)s added an internal note."),
+    EventKind.STATUS_CHANGED: gettext_lazy(
+        "%(who)s changed the status from %(old)s to %(new)s."
+    ),
+    EventKind.PRIORITY_CHANGED: gettext_lazy(
+        "%(who)s changed the priority from %(old)s to %(new)s."
+    ),
+    EventKind.CATEGORY_CHANGED: gettext_lazy(
+        "%(who)s changed the category from %(old)s to %(new)s."
+    ),
+    EventKind.DETAILS_CHANGED: gettext_lazy(
+        "%(who)s edited the ticket details (%(field)s)."
+    ),
+    EventKind.ATTACHMENT_ADDED: gettext_lazy("%(who)s attached a file %(new)s."),
+}
+ASSIGNED = gettext_lazy("%(who)s assigned the ticket to %(new)s.")
+UNASSIGNED = gettext_lazy("%(who)s unassigned the ticket.")
+
+
 def _sentence(event, viewer, people, categories) -> str:
     who = display_name(event.actor, viewer)
     old = _value(event, event.old_value, viewer, people, categories)
     new = _value(event, event.new_value, viewer, people, categories)
     values = {"who": who, "old": old, "new": new, "field": _field_name(event.field)}
-    sentences = {
-        EventKind.CREATED: _("%(who)s opened the ticket."),
-        EventKind.REPLIED: _("%(who)s replied."),
-        EventKind.INTERNAL_NOTE: _("%(who)s added an internal note."),
-        EventKind.ASSIGNED: _("%(who)s assigned the ticket to %(new)s.")
-        if event.new_value
-        else _("%(who)s unassigned the ticket."),
-        EventKind.STATUS_CHANGED: _(
-            "%(who)s changed the status from %(old)s to %(new)s."
-        ),
-        EventKind.PRIORITY_CHANGED: _(
-            "%(who)s changed the priority from %(old)s to %(new)s."
-        ),
-        EventKind.CATEGORY_CHANGED: _(
-            "%(who)s changed the category from %(old)s to %(new)s."
-        ),
-        EventKind.DETAILS_CHANGED: _("%(who)s edited the ticket details (%(field)s)."),
-        EventKind.ATTACHMENT_ADDED: _("%(who)s attached a file %(new)s."),
-    }
-    template = sentences.get(event.kind, "%(who)s: %(field)s %(new)s")
-    return template % values
+    if event.kind == EventKind.ASSIGNED:
+        template = ASSIGNED if event.new_value else UNASSIGNED
+    else:
+        template = SENTENCES.get(event.kind, "%(who)s: %(field)s %(new)s")
+    return str(template) % values
 
 
 def home_page(request):

@@ -8,13 +8,12 @@ from functools import lru_cache
 from html import escape as html_escape
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, localize
 from django.utils.html import avoid_wrapping, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext as _
 
 from .. import policies
@@ -100,23 +99,26 @@ def _local_texts(moment, zone, language) -> tuple[str, str]:
 
 
 _CHUNKS = ((7 * 24 * 3600, "week"), (24 * 3600, "day"), (3600, "hour"), (60, "minute"))
-_FOUR_WEEKS = 28 * 24 * 3600
 
 
 def _relative(moment, now, language) -> str:
     """`timesince(moment, depth=1)` + " ago", escaped; "just now" within a minute.
 
-    Under four weeks no month or year can have passed, and the largest whole
-    week, day, hour or minute is what timesince writes: that text is memoised.
+    timesince's own reckoning (whole calendar years and months first, then
+    weeks, days, hours, minutes), its largest unit only; the texts memoised.
     """
     delta = now - moment
     if delta.total_seconds() < 60:
         return _just_now(language)
+    now = now.astimezone(moment.tzinfo)
+    months = (now.year - moment.year) * 12 + now.month - moment.month
+    if (moment.day, moment.time()) > (now.day, now.time()):
+        months -= 1
+    if months >= 12:
+        return _ago("year", months // 12, language)
+    if months > 0:
+        return _ago("month", months, language)
     seconds = delta.days * 24 * 3600 + delta.seconds
-    if seconds >= _FOUR_WEEKS:
-        return html_escape(
-            _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
-        )
     for chunk, unit in _CHUNKS:
         if seconds >= chunk:
             return _ago(unit, seconds // chunk, language)
@@ -288,48 +290,48 @@ def my_ticket_rows(tickets, viewer) -> str:
 def conversation(context, comments, ticket):
     """The comments, oldest first: internal notes marked, staff replies marked."""
     viewer = context.get("user")
-    note = format_html('<span class="tag note-label">{}</span>', _("Internal note"))
-    it_staff = format_html(' <span class="muted">({})</span>', _("IT staff"))
+    clock = Clock()
+    note = f'<span class="tag note-label">{html_escape(_("Internal note"))}</span>'
+    it_staff = f' <span class="muted">({html_escape(_("IT staff"))})</span>'
+    names: dict[int | None, str] = {}
     items = []
     for comment in comments:
         author = comment.author
         by_requester = comment.author_id == ticket.requester_id
         kind = " internal" if comment.internal else ("" if by_requester else " staff")
         is_staff = not by_requester and author is not None and author.is_agent_or_admin
+        name = names.get(comment.author_id)
+        if name is None:
+            name = names[comment.author_id] = html_escape(display_name(author, viewer))
         items.append(
-            format_html(
-                "<li>\n"
-                '          <article class="comment{}" id="comment-{}">\n'
-                "            <header>\n"
-                "              {}\n"
-                "              <strong>{}</strong>{}\n"
-                "              · {}\n"
-                "            </header>\n"
-                '            <div class="body">{}</div>\n'
-                "          </article>\n"
-                "        </li>",
-                kind,
-                comment.pk,
-                note if comment.internal else "",
-                display_name(author, viewer),
-                it_staff if is_staff else "",
-                when(comment.created_at, full=True),
-                linebreaksbr(comment.body, autoescape=True),
-            )
+            "<li>\n"
+            f'          <article class="comment{kind}" id="comment-{comment.pk}">\n'
+            "            <header>\n"
+            f"              {note if comment.internal else ''}\n"
+            f"              <strong>{name}</strong>{it_staff if is_staff else ''}\n"
+            f"              · {clock.when(comment.created_at, full=True)}\n"
+            "            </header>\n"
+            f'            <div class="body">{_lines(comment.body)}</div>\n'
+            "          </article>\n"
+            "        </li>"
         )
-    return mark_safe("\n        ".join(items))  # noqa: S308 (built with format_html)
+    return mark_safe("\n        ".join(items))  # noqa: S308 (every value escaped)
+
+
+def _lines(text: str) -> str:
+    """`linebreaksbr` with autoescape: escaped, each line break a `<br>`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return html_escape(text).replace("\n", "<br>")
 
 
 @register.simple_tag
 def history(timeline):
     """The history entries (`views.timeline`), each with its time."""
+    clock = Clock()
+    internal = ' class="internal"'
     items = [
-        format_html(
-            "<li{}>{} {}</li>",
-            mark_safe(' class="internal"') if item["event"].internal else "",  # noqa: S308
-            when(item["event"].created_at),
-            item["text"],
-        )
+        f"<li{internal if item['event'].internal else ''}>"
+        f"{clock.when(item['event'].created_at)} {html_escape(item['text'])}</li>"
         for item in timeline
     ]
-    return mark_safe("\n            ".join(items))  # noqa: S308 (built with format_html)
+    return mark_safe("\n            ".join(items))  # noqa: S308 (every value escaped)

@@ -1,6 +1,7 @@
 """The pages' times: `when` writes what Django's timesince and date_format say."""
 
 import datetime
+import random
 
 import pytest
 from django.utils import timezone, translation
@@ -69,6 +70,18 @@ def test_when_writes_the_relative_and_absolute_time(language, full):
                 assert clock.when(moment, full) == expected(
                     moment, clock.now, full=full
                 ), (moment, seconds)
+
+
+def test_when_agrees_with_timesince_at_random_times():
+    """Month ends, leap days and times of day around the moment's own."""
+    rng = random.Random(8)
+    start = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
+    clock = Clock()
+    for _ in range(3000):
+        moment = start + datetime.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+        span = rng.choice([60, 86400, 40 * 86400, 3 * 365 * 86400])
+        clock.now = moment + datetime.timedelta(seconds=rng.randrange(span))
+        assert clock.when(moment) == expected(moment, clock.now, full=False)
 
 
 def test_when_of_nothing_is_empty():
