@@ -2,15 +2,18 @@
 
 from functools import cache
 
-from .services import unread_count as unread_count_for
+from django.utils.functional import SimpleLazyObject
+
+from .services import badge_html, unread_badge_count
 
 
 def unread_count(request):
-    """Offer `notifications_unread_count` to templates, computed on first use.
+    """Offer `notifications_unread_count` and the navigation badge's HTML.
 
-    Templates call a callable when they read it, so pages that never show the
-    badge never run the query (nor load the session), and anonymous visitors
-    get 0 without one.
+    Both are computed on first use (templates call a callable when they read
+    it), so pages that never show the badge never run the query (nor load the
+    session), and anonymous visitors get 0 without one. The count stops at
+    BADGE_LIMIT + 1 (the badge then says "99+").
     """
 
     @cache
@@ -22,6 +25,9 @@ def unread_count(request):
         known = getattr(request, "notifications_unread_count", None)
         if known is not None:
             return known
-        return unread_count_for(user=user)
+        return unread_badge_count(user=user)
 
-    return {"notifications_unread_count": count}
+    return {
+        "notifications_unread_count": count,
+        "notifications_badge": SimpleLazyObject(lambda: badge_html(count())),
+    }

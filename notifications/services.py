@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from . import outbox
 from .models import (
@@ -295,3 +297,34 @@ def notification_mark_all_read(*, user) -> int:
 
 def unread_count(*, user) -> int:
     return Notification.objects.for_user(user).unread().count()
+
+
+BADGE_LIMIT = 99
+"""The navigation badge counts this far, then says "99+"."""
+
+
+def unread_for_badge(user):
+    """The user's unread notifications, counted up to BADGE_LIMIT + 1 (a queryset).
+
+    An agent told of every new ticket can have thousands unread; the badge
+    never needs to count them all on every page view.
+    """
+    return (
+        Notification.objects.for_user(user)
+        .unread()
+        .order_by()
+        .values("pk")[: BADGE_LIMIT + 1]
+    )
+
+
+def unread_badge_count(*, user) -> int:
+    return unread_for_badge(user).count()
+
+
+def badge_html(count: int) -> str:
+    """The navigation badge (empty with nothing unread)."""
+    if not count:
+        return ""
+    shown = f"{BADGE_LIMIT}+" if count > BADGE_LIMIT else str(count)
+    label = ngettext("%(n)s unread", "%(n)s unread", count) % {"n": shown}
+    return format_html(' <span class="badge" aria-label="{}">{}</span>', label, shown)

@@ -24,11 +24,9 @@ from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
 
-from notifications.services import unread_count
+from notifications.services import badge_html, unread_badge_count
 
 from . import selectors
 
@@ -127,8 +125,5 @@ def unread_badge(request) -> str:
     """The navigation badge, as base.html writes it (empty with nothing unread)."""
     count = getattr(request, "notifications_unread_count", None)
     if count is None:
-        count = unread_count(user=request.user)
-    if not count:
-        return ""
-    label = ngettext("%(n)s unread", "%(n)s unread", count) % {"n": count}
-    return format_html(' <span class="badge" aria-label="{}">{}</span>', label, count)
+        count = unread_badge_count(user=request.user)
+    return badge_html(count)

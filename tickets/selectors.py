@@ -286,20 +286,15 @@ def ticket_data_version() -> int:
 
 
 def ticket_data_version_and_unread(*, user) -> tuple[int, int]:
-    """The data version and the user's unread notifications, in one query.
+    """The data version and the user's unread notifications (for the badge:
+    counted up to BADGE_LIMIT + 1), in one query.
 
     The pages ask both on every request (the cache key and the navigation
     badge): one round trip instead of two.
     """
-    from notifications.models import Notification
+    from notifications.services import unread_for_badge
 
-    unread_sql, unread_params = (
-        Notification.objects.for_user(user)
-        .unread()
-        .order_by()
-        .values("pk")
-        .query.sql_with_params()
-    )
+    unread_sql, unread_params = unread_for_badge(user).query.sql_with_params()
     counter = connection.ops.quote_name(TicketCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -329,6 +324,69 @@ def event_list(*, user, ticket: Ticket) -> QuerySet:
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+class CommentRow:
+    """One comment as the ticket page shows it."""
+
+    __slots__ = ("pk", "body", "internal", "created_at", "author_id", "author")
+
+
+class EventRow:
+    """One history entry as the ticket page shows it."""
+
+    __slots__ = (
+        "kind",
+        "field",
+        "old_value",
+        "new_value",
+        "internal",
+        "created_at",
+        "actor",
+    )
+
+
+def _person_fields(relation: str) -> tuple[str, ...]:
+    return tuple(
+        f"{relation}{field}"
+        for field in ("_id", "__name", "__email", "__role", "__is_active")
+    )
+
+
+def comment_rows(*, user, ticket: Ticket) -> list[CommentRow]:
+    """`comment_list` read as plain values (no model instances); one query."""
+    people: dict[int, PersonRow] = {}
+    rows = []
+    fields = ("id", "body", "internal", "created_at", *_person_fields("author"))
+    for values in comment_list(user=user, ticket=ticket).values_list(*fields):
+        row = CommentRow()
+        row.pk, row.body, row.internal, row.created_at = values[:4]
+        row.author_id = values[4]
+        row.author = _person(people, values[4:9])
+        rows.append(row)
+    return rows
+
+
+def event_rows(*, user, ticket: Ticket) -> list[EventRow]:
+    """`event_list` read as plain values (no model instances); one query."""
+    people: dict[int, PersonRow] = {}
+    rows = []
+    fields = (
+        "kind",
+        "field",
+        "old_value",
+        "new_value",
+        "internal",
+        "created_at",
+        *_person_fields("actor"),
+    )
+    for values in event_list(user=user, ticket=ticket).values_list(*fields):
+        row = EventRow()
+        row.kind, row.field, row.old_value, row.new_value = values[:4]
+        row.internal, row.created_at = values[4:6]
+        row.actor = _person(people, values[6:11])
+        rows.append(row)
+    return rows
 
 
 # --- Text search ---------------------------------------------------------------

@@ -144,3 +144,27 @@ def test_admin_shows_failures_and_retries_them(client, ko_requester, ticket):
     row = OutboundEmail.objects.filter(recipient=ko_requester).first()
     assert row.status == OutboundEmailStatus.PENDING
     assert row.attempts == 0
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_the_badge_stops_counting_at_99_and_the_api_still_tells_all(
+    client, ko_requester, en_agent, ticket, cached, settings
+):
+    settings.TICKET_CACHE = cached
+    Notification.objects.filter(recipient=en_agent).delete()
+    Notification.objects.bulk_create(
+        Notification(recipient=en_agent, kind="ticket_created", ticket=ticket, text="x")
+        for _ in range(150)
+    )
+    client.force_login(en_agent)
+
+    for url in ("/queue/", "/notifications/"):
+        page = client.get(url).content.decode()
+        assert '<span class="badge" aria-label="99+ unread">99+</span>' in page, url
+    assert client.get("/api/notifications/unread-count").json() == {"unread": 150}
+
+    Notification.objects.filter(recipient=en_agent).exclude(
+        pk__in=Notification.objects.filter(recipient=en_agent).values("pk")[:99]
+    ).delete()
+    page = client.get("/queue/").content.decode()
+    assert '<span class="badge" aria-label="99 unread">99</span>' in page
