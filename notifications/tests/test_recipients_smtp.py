@@ -22,6 +22,7 @@ def fanout(request, settings):
     settings.NOTIFICATIONS_FANOUT = request.param
     return request.param
 
+
 BASE = "https://helpdesk.school.ac.kr"
 
 
