@@ -417,9 +417,9 @@ class TicketPageMixin(TicketPolicyMixin):
         context = {
             "nav": "queue" if is_staff else "my_tickets",
             "ticket": ticket,
-            "comments": selectors.comment_list(user=user, ticket=ticket),
+            "comments": selectors.comment_rows(user=user, ticket=ticket),
             "timeline": timeline(
-                selectors.event_list(user=user, ticket=ticket), viewer=user
+                selectors.event_rows(user=user, ticket=ticket), viewer=user
             ),
             "is_staff": is_staff,
             "can_reply": policies.can_reply(user, ticket),

@@ -55,7 +55,10 @@ def expected(moment, now, *, full):
             absolute,
         )
     return format_html(
-        '<time datetime="{}" title="{}">{}</time>', local.isoformat(), absolute, relative
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        absolute,
+        relative,
     )
 
 
@@ -77,7 +80,7 @@ def test_when_agrees_with_timesince_at_random_times():
     rng = random.Random(8)
     start = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
     clock = Clock()
-    for _ in range(3000):
+    for _round in range(3000):
         moment = start + datetime.timedelta(seconds=rng.randrange(3 * 365 * 86400))
         span = rng.choice([60, 86400, 40 * 86400, 3 * 365 * 86400])
         clock.now = moment + datetime.timedelta(seconds=rng.randrange(span))
