@@ -326,7 +326,13 @@ class StaffUpdateForm(VersionForm):
         self.fields["status"].choices = [
             (code, label) for code, label in Status.choices if code in allowed
         ]
+        # The menu's options read once: a model menu reads its queryset each
+        # time it is iterated (twice a render). Input is still checked against
+        # the queryset.
         self.fields["category"].queryset = active_categories()
+        self.fields["category"].choices = [
+            (category.pk, category.name) for category in active_categories()
+        ]
         # The staff list is read once per page and shared by every menu; a
         # current assignee who has left stays selectable, so saving the form
         # unchanged never unassigns them by accident.

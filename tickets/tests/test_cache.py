@@ -220,9 +220,8 @@ SHOWS = {
 }
 INTERNAL = {"internal note", "internal file"}
 # Uncached, for staff: session, user, the ticket (with its people), the staff
-# menu, history, comments, files, the category menu (twice: it is iterated
-# by the form), unread badge.
-UNCACHED_TICKET_PAGE = 10
+# menu, history, comments, files, the category menu, unread badge.
+UNCACHED_TICKET_PAGE = 9
 
 
 @pytest.mark.usefixtures("local_uploads")
