@@ -102,10 +102,21 @@ class PersonRow:
 
     __slots__ = ("pk", "name", "email", "role", "is_active")
     is_agent_or_admin = User.is_agent_or_admin
+    __str__ = User.__str__
 
     def __init__(self, pk, name, email, role, is_active):
         self.pk, self.name, self.email = pk, name, email
         self.role, self.is_active = role, is_active
+
+
+def staff_rows() -> list[PersonRow]:
+    """Agents and admins for the pages' menus, as plain values (one query).
+
+    A change (assign, bulk assign) reads `User`s instead: the services take
+    the person themself.
+    """
+    staff = User.objects.staff().order_by("name", "email")
+    return [PersonRow(*values) for values in staff.values_list(*PersonRow.__slots__)]
 
 
 class CategoryRow:

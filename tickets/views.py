@@ -212,7 +212,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
 
     def content_context(self):
         user = self.request.user
-        staff = staff_list()
+        staff = selectors.staff_rows()
         form = QueueFilterForm(
             self.request.GET, staff=staff, categories=Category.objects.all()
         )
@@ -236,6 +236,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
         tabs.append(("all", _("All"), sum(counts.values())))
         query = self.request.GET.copy()
         query.pop("cursor", None)
+        url = self.list_url()
         result = []
         for code, label, count in tabs:
             query["status"] = code
@@ -244,7 +245,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
                     "code": code,
                     "label": label,
                     "count": count,
-                    "url": f"{self.list_url()}?{query.urlencode()}",
+                    "url": f"{url}?{query.urlencode()}",
                     "current": code == current,
                 }
             )
@@ -413,7 +414,7 @@ class TicketPageMixin(TicketPolicyMixin):
     def page_context(self, ticket, **forms):
         user = self.request.user
         is_staff = policies.is_staff_member(user)
-        staff = staff_list() if is_staff else []
+        staff = selectors.staff_rows() if is_staff else []
         context = {
             "nav": "queue" if is_staff else "my_tickets",
             "ticket": ticket,
