@@ -6,6 +6,8 @@ service's ValidationError goes back onto the form that caused it, with what the
 user typed; success redirects (Post/Redirect/Get).
 """
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -628,6 +631,12 @@ def _value(event, value, viewer, people, categories) -> str:
 
 
 def _field_name(field: str) -> str:
+    return _field_label(field, translation.get_language())
+
+
+@lru_cache(maxsize=256)
+def _field_label(field: str, language: str) -> str:
+    """A ticket field's name in the language (most entries have no field)."""
     try:
         return str(Ticket._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:

@@ -183,6 +183,16 @@ def field_group(field):
 
 
 @register.simple_tag
+def form_errors(form):
+    """`includes/form_errors.html` written in Python: the same HTML."""
+    errors = form.non_field_errors()
+    if not errors:
+        return mark_safe("\n")  # noqa: S308 (a constant)
+    paragraphs = format_html_join("", "<p>{}</p>", ((error,) for error in errors))
+    return format_html('<div class="alert error" role="alert">{}</div>\n', paragraphs)
+
+
+@register.simple_tag
 def menu_options(choices):
     """Plain `<option>`s of a menu, none selected (the queue's bulk change bar)."""
     return format_html_join(

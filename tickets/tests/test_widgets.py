@@ -18,7 +18,7 @@ from tickets.forms import (
     TicketOnBehalfForm,
 )
 from tickets.models import Category
-from tickets.templatetags.tickets_ui import field_group
+from tickets.templatetags.tickets_ui import field_group, form_errors
 
 
 def page_forms(ticket, staff, requester, **kwargs):
@@ -84,3 +84,19 @@ def test_field_group_writes_what_the_field_include_writes(
         for field in form:
             expected = render_to_string("includes/field.html", {"field": field})
             assert field_group(field) == expected, (type(form).__name__, field.name)
+
+
+@pytest.mark.django_db
+def test_form_errors_writes_what_the_errors_include_writes(
+    make_ticket, agent, requester
+):
+    ticket = make_ticket()
+    forms = page_forms(ticket, [agent], requester)
+    forms[-1].add_error(None, 'Stale <b>"form"</b>')
+    forms[-1].add_error(None, "Again & again")
+    for form in forms:
+        if form.is_bound:
+            form.is_valid()
+        expected = render_to_string("includes/form_errors.html", {"form": form})
+        assert form_errors(form) == expected
+    assert "Again &amp; again" in form_errors(forms[-1])
