@@ -9,17 +9,20 @@ LC_CTYPE (pg_trgm sees no trigrams in Hangul otherwise), migrates, seeds it with
 `manage.py seed_bench`, then starts gunicorn exactly as the Dockerfile does
 (`gunicorn --config gunicorn.conf.py`, production settings) on a loopback port.
 
-Three passes follow, each against a freshly started gunicorn:
+These passes follow, each against a freshly started gunicorn:
 
 1. counting: one worker with BENCH_COUNT_QUERIES=true; every endpoint is asked
    a few times and the `X-Query-Count` header gives its SQL queries per request;
-2. load: `/healthz`, then every endpoint, each for `--duration` seconds at
-   `--connections` connections, then `/healthz` again; a ratio is an
-   endpoint's requests/s over the mean of the two `/healthz` runs, so the
-   figure survives a noisy machine. The reads are measured with the caches on
-   and (second gunicorn) with every cache off (TICKET_CACHE=false);
-3. memory: the RSS of each gunicorn worker before and after `--memory-seconds`
-   of load on the queue page.
+2. reads: `/healthz`, then every read endpoint, each for `--duration` seconds
+   at `--connections` connections, then `/healthz` again; a ratio is an
+   endpoint's requests/s over the mean of the two `/healthz` runs of its
+   pass, so the figure survives a noisy machine. Then the memory: the RSS of
+   each gunicorn worker before and after `--memory-seconds` on the queue page;
+3. reads again with every cache off (TICKET_CACHE=false);
+4. writes (create, reply), between two `/healthz` runs of their own. They come
+   last so that both read passes see the seeded data, not thousands of bench
+   tickets at the head of the queue. Then the notifications worker's fan-out
+   of what the writes queued is timed (`measure_fan_out`).
 
 Traffic only ever goes to 127.0.0.1. Every load run is bounded in time.
 """
@@ -460,6 +463,10 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         creds = credentials(server)
         queries = query_counts(server, [HEALTHZ, *endpoints], creds)
 
+    # Every read pass sees the seeded data as it is; the writes (which add
+    # thousands of tickets and replies at the head of the queue) come last.
+    reads = [endpoint for endpoint in endpoints if endpoint.read]
+    writes = [endpoint for endpoint in endpoints if not endpoint.read]
     runs = {"cache": {}, "nocache": {}}
     with Gunicorn(env) as server:
         creds = credentials(server)
@@ -477,7 +484,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
                     connections=args.connections,
                 )
         health = [run_wrk(server, HEALTHZ, {}, **load)]
-        for endpoint in endpoints:
+        for endpoint in reads:
             print(f"  {endpoint.name} …", flush=True)
             runs["cache"][endpoint.name] = run_wrk(
                 server, endpoint, creds[endpoint.auth], **load
@@ -495,8 +502,6 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
                 connections=args.connections,
             )
             memory = (before, server.worker_rss_mb())
-
-    fan_out = measure_fan_out(env)
 
     if not args.skip_nocache:
         with Gunicorn(env, TICKET_CACHE="false") as server:
@@ -520,6 +525,18 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
     else:
         nocache_health = []
 
+    with Gunicorn(env) as server:
+        creds = credentials(server)
+        run_wrk(server, HEALTHZ, {}, seconds=2, connections=args.connections)
+        write_health = [run_wrk(server, HEALTHZ, {}, **load)]
+        for endpoint in writes:
+            print(f"  {endpoint.name} …", flush=True)
+            runs["cache"][endpoint.name] = run_wrk(
+                server, endpoint, creds[endpoint.auth], **load
+            )
+        write_health.append(run_wrk(server, HEALTHZ, {}, **load))
+    fan_out = measure_fan_out(env)
+
     return {
         "tickets": tickets,
         "seeded": seeded,
@@ -529,6 +546,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         "health": health,
         "runs": runs,
         "nocache_health": nocache_health,
+        "write_health": write_health,
         "memory": memory,
         "fan_out": fan_out,
     }
@@ -590,10 +608,21 @@ def report(result: dict, args) -> str:
         + (f"{nocache_rps:.0f} | 1.00 |" if nocache_rps else "– | – |")
         + f" {health[0].errors + health[1].errors} |"
     )
+    write_health = result["write_health"]
+    write_rps = statistics.mean(r.requests_per_second for r in write_health)
+    lines.append(
+        "| /healthz, write pass (before / after) | "
+        f"{write_health[0].requests_per_second:.0f} / "
+        f"{write_health[1].requests_per_second:.0f} | "
+        f"{write_health[0].p50_ms:.1f} | {write_health[0].p99_ms:.1f} | "
+        f"{write_health[0].p99_ms / max(write_health[0].p50_ms, 0.001):.1f} | "
+        f"{result['queries']['/healthz']} | 1.00 | – | – | "
+        f"{write_health[0].errors + write_health[1].errors} |"
+    )
     for endpoint in result["endpoints"]:
         run = result["runs"]["cache"][endpoint.name]
         off = nocache.get(endpoint.name)
-        ratio = run.requests_per_second / health_rps
+        ratio = run.requests_per_second / (health_rps if endpoint.read else write_rps)
         off_cells = (
             f"{off.requests_per_second:.0f} | "
             f"{off.requests_per_second / nocache_rps:.3f} |"
