@@ -1,0 +1,32 @@
+"""Limits and helpers shared by the pages' forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+MAX_TEXT_LENGTH = 20000
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+MAX_BULK_TICKETS = 100
+
+phone_validator = RegexValidator(
+    r"^[0-9+()\-.\s]{3,40}$",
+    _("Use digits, spaces and + - ( ) only, for example 02-1234-5678."),
+)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, beside its field if it has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def is_conflict(error: ValidationError) -> bool:
+    """True when a service refused a stale form (an older ticket `version`)."""
+    if hasattr(error, "error_dict"):
+        return False
+    return any(item.code == "conflict" for item in error.error_list)
