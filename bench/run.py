@@ -473,23 +473,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         for endpoint in endpoints:
             check_answer(server, endpoint, creds[endpoint.auth])
         load = {"seconds": args.duration, "connections": args.connections}
-        # Warm every worker (imports, templates, connections) before measuring.
-        for endpoint in [HEALTHZ, *endpoints]:
-            if endpoint.read:
-                run_wrk(
-                    server,
-                    endpoint,
-                    creds[endpoint.auth],
-                    seconds=2,
-                    connections=args.connections,
-                )
-        health = [run_wrk(server, HEALTHZ, {}, **load)]
-        for endpoint in reads:
-            print(f"  {endpoint.name} …", flush=True)
-            runs["cache"][endpoint.name] = run_wrk(
-                server, endpoint, creds[endpoint.auth], **load
-            )
-        health.append(run_wrk(server, HEALTHZ, {}, **load))
+        health = measure_reads(server, reads, creds, load, runs["cache"], echo=True)
         memory = None
         if args.memory_seconds:
             queue = endpoints[0]
@@ -506,22 +490,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
     if not args.skip_nocache:
         with Gunicorn(env, TICKET_CACHE="false") as server:
             creds = credentials(server)
-            for endpoint in [HEALTHZ, *endpoints]:
-                if endpoint.read:
-                    run_wrk(
-                        server,
-                        endpoint,
-                        creds[endpoint.auth],
-                        seconds=2,
-                        connections=args.connections,
-                    )
-            nocache_health = [run_wrk(server, HEALTHZ, {}, **load)]
-            for endpoint in endpoints:
-                if endpoint.read:
-                    runs["nocache"][endpoint.name] = run_wrk(
-                        server, endpoint, creds[endpoint.auth], **load
-                    )
-            nocache_health.append(run_wrk(server, HEALTHZ, {}, **load))
+            nocache_health = measure_reads(server, reads, creds, load, runs["nocache"])
     else:
         nocache_health = []
 
@@ -550,6 +519,29 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         "memory": memory,
         "fan_out": fan_out,
     }
+
+
+def measure_reads(server, reads, creds, load, results, *, echo=False) -> list:
+    """Warm every worker, then `/healthz`, each read endpoint, `/healthz` again.
+
+    Fills `results` (endpoint name -> Result); returns the two `/healthz` runs.
+    """
+    # Warm every worker (imports, templates, connections) before measuring.
+    for endpoint in [HEALTHZ, *reads]:
+        run_wrk(
+            server,
+            endpoint,
+            creds[endpoint.auth],
+            seconds=2,
+            connections=load["connections"],
+        )
+    health = [run_wrk(server, HEALTHZ, {}, **load)]
+    for endpoint in reads:
+        if echo:
+            print(f"  {endpoint.name} …", flush=True)
+        results[endpoint.name] = run_wrk(server, endpoint, creds[endpoint.auth], **load)
+    health.append(run_wrk(server, HEALTHZ, {}, **load))
+    return health
 
 
 FAN_OUT = """
