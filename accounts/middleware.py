@@ -28,6 +28,10 @@ class LanguageMiddleware(LocaleMiddleware):
         # checks and API calls never touch the session.
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and user.language in supported:
+            if (
+                user is not None
+                and user.is_authenticated
+                and user.language in supported
+            ):
                 return user.language
         return settings.LANGUAGE_CODE

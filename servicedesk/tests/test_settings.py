@@ -172,8 +172,14 @@ def test_env_example_lists_every_setting_read_from_the_environment():
 
     read = set()
     for module in (ROOT / "servicedesk" / "settings").glob("*.py"):
-        read |= set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", module.read_text()))
+        read |= set(
+            re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", module.read_text())
+        )
     read.discard("CI")  # set by the CI runner, not a service setting
-    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    listed = set(
+        re.findall(
+            r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M
+        )
+    )
     assert read, "no settings found"
     assert sorted(read - listed) == []
