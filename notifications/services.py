@@ -8,6 +8,7 @@ rolls back) with the change itself.
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
+
+from servicedesk.prepared import PreparedRows
 
 from . import outbox
 from .models import (
@@ -318,7 +321,16 @@ def unread_for_badge(user):
 
 
 def unread_badge_count(*, user) -> int:
-    return unread_for_badge(user).count()
+    """The badge's count (up to BADGE_LIMIT + 1); its SQL compiled once."""
+    return len(_BADGE_UNREAD(user.pk))
+
+
+_BADGE_UNREAD = PreparedRows(
+    lambda user_id: unread_for_badge(get_user_model()(pk=user_id)).values_list(
+        "pk", flat=True
+    ),
+    kinds=(int,),
+)
 
 
 def badge_html(count: int) -> str:

@@ -6,6 +6,11 @@ class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
 
+    def ready(self):
+        from . import search_plans
+
+        search_plans.install()
+
     def demo_seed(self):
         """Create the default categories (called by `manage.py seed_demo`)."""
         from .services import categories_seed

@@ -20,9 +20,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from servicedesk.prepared import PreparedRows
 
 from .models import (
     PRIORITY_RANK,
@@ -36,6 +38,8 @@ from .models import (
 from .policies import is_staff_member
 
 MAX_SEARCH_TERMS = 8
+# Kept for search only, never shown: reads of whole tickets leave them out.
+SEARCH_COLUMNS = ("search_text", "search_bigrams")
 _REFERENCE = re.compile(r"^(?:sd-?)?0*(\d{1,15})$", re.IGNORECASE)
 
 # `ordering` values the list accepts, each a stable order with the id as the
@@ -68,13 +72,14 @@ def with_priority_rank(queryset: QuerySet) -> QuerySet:
 def ticket_list(*, user) -> QuerySet:
     """Tickets the user may see, with everything a list row shows joined in.
 
-    The search column (every two-letter piece of the text) is left in the
-    database: nothing shows it, and it is the widest column of the row.
+    The search columns (the upper-cased text, every two-letter piece of it)
+    are left in the database: nothing shows them, and they are the widest
+    columns of the row.
     """
     queryset = (
         Ticket.objects.visible_to(user)
         .select_related("category", "requester", "assignee")
-        .defer("search_bigrams")
+        .defer(*SEARCH_COLUMNS)
     )
     return with_priority_rank(queryset)
 
@@ -115,16 +120,46 @@ def staff_rows() -> list[PersonRow]:
     A change (assign, bulk assign) reads `User`s instead: the services take
     the person themself.
     """
-    staff = User.objects.staff().order_by("name", "email")
-    return [PersonRow(*values) for values in staff.values_list(*PersonRow.__slots__)]
+    return [PersonRow(*values) for values in _STAFF_VALUES()]
+
+
+_STAFF_VALUES = PreparedRows(
+    lambda: (
+        User.objects.staff().order_by("name", "email").values_list(*PersonRow.__slots__)
+    )
+)
+
+
+def viewer_shape(user) -> dict:
+    """What `visible_to` asks of a user, as `PreparedRows` shape keywords."""
+    if not user.is_authenticated:
+        return {"role": None, "active": False}
+    return {"role": user.role, "active": user.is_active}
+
+
+def stand_in_viewer(viewer_id: int, *, role, active) -> User:
+    """A stand-in for the viewer with the same answers to `visible_to`."""
+    return User(pk=viewer_id, role=role, is_active=active)
 
 
 class CategoryRow:
-    __slots__ = ("slug", "name_ko", "name_en")
+    __slots__ = ("slug", "name_ko", "name_en", "pk")
     name = Category.name
 
-    def __init__(self, slug, name_ko, name_en):
-        self.slug, self.name_ko, self.name_en = slug, name_ko, name_en
+    def __init__(self, slug, name_ko, name_en, pk=None):
+        self.slug, self.name_ko, self.name_en, self.pk = slug, name_ko, name_en, pk
+
+
+def category_rows(*, active_only: bool = False) -> list[CategoryRow]:
+    """The categories in menu order, as plain values (one query)."""
+    return [CategoryRow(*values) for values in _CATEGORY_VALUES(active=active_only)]
+
+
+_CATEGORY_VALUES = PreparedRows(
+    lambda *, active: (
+        Category.objects.filter(is_active=True) if active else Category.objects.all()
+    ).values_list("slug", "name_ko", "name_en", "pk")
+)
 
 
 class TicketRow:
@@ -270,10 +305,12 @@ def ticket_get(*, user, pk) -> Ticket:
     """One ticket the user may see, or Http404 (also for someone else's ticket).
 
     Its category and people joined in; not the priority rank, which only
-    sorts lists.
+    sorts lists, nor the search columns (see `ticket_list`).
     """
-    queryset = Ticket.objects.visible_to(user).select_related(
-        "category", "requester", "assignee"
+    queryset = (
+        Ticket.objects.visible_to(user)
+        .select_related("category", "requester", "assignee")
+        .defer(*SEARCH_COLUMNS)
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -384,12 +421,21 @@ def _person_fields(relation: str) -> tuple[str, ...]:
     )
 
 
+_COMMENT_FIELDS = ("id", "body", "internal", "created_at", *_person_fields("author"))
+_COMMENT_VALUES = PreparedRows(
+    lambda ticket_id, viewer_id, **shape: comment_list(
+        user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
+    ).values_list(*_COMMENT_FIELDS),
+    kinds=(int, int),
+)
+
+
 def comment_rows(*, user, ticket: Ticket) -> list[CommentRow]:
     """`comment_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    fields = ("id", "body", "internal", "created_at", *_person_fields("author"))
-    for values in comment_list(user=user, ticket=ticket).values_list(*fields):
+    values_of = _COMMENT_VALUES(ticket.pk, user.pk or 0, **viewer_shape(user))
+    for values in values_of:
         row = CommentRow()
         row.pk, row.body, row.internal, row.created_at = values[:4]
         row.author_id = values[4]
@@ -398,20 +444,28 @@ def comment_rows(*, user, ticket: Ticket) -> list[CommentRow]:
     return rows
 
 
+_EVENT_FIELDS = (
+    "kind",
+    "field",
+    "old_value",
+    "new_value",
+    "internal",
+    "created_at",
+    *_person_fields("actor"),
+)
+_EVENT_VALUES = PreparedRows(
+    lambda ticket_id, viewer_id, **shape: event_list(
+        user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
+    ).values_list(*_EVENT_FIELDS),
+    kinds=(int, int),
+)
+
+
 def event_rows(*, user, ticket: Ticket) -> list[EventRow]:
     """`event_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    fields = (
-        "kind",
-        "field",
-        "old_value",
-        "new_value",
-        "internal",
-        "created_at",
-        *_person_fields("actor"),
-    )
-    for values in event_list(user=user, ticket=ticket).values_list(*fields):
+    for values in _EVENT_VALUES(ticket.pk, user.pk or 0, **viewer_shape(user)):
         row = EventRow()
         row.kind, row.field, row.old_value, row.new_value = values[:4]
         row.internal, row.created_at = values[4:6]
@@ -448,16 +502,16 @@ def _bigram_array():
 
 def _term_filter(term: str) -> Q:
     upper = term.upper()
+    # `search_text` is UPPER(title || ' ' || description), stored: only the
+    # term is upper-cased per query (by the database, as the column was), and
+    # `contains` escapes its %, _ and \ so that they match literally.
+    text_match = Q(search_text__contains=Upper(Value(term)))
     if connection.vendor == "postgresql" and len(upper) == 2:
-        # The GIN index serves the array test; where PostgreSQL walks the
-        # queue's order instead, the plain LIKE on the stored text (pieces are
-        # two letters between spaces, so it matches exactly the same rows)
-        # comes first and spares most rows splitting the text into an array.
-        text_match = Q(search_bigrams__contains=upper) & Q(_bigrams__contains=[upper])
-    else:
-        # icontains is UPPER(col) LIKE UPPER(%s) on PostgreSQL: the trigram
-        # indexes of migration 0003 are on exactly those expressions.
-        text_match = Q(title__icontains=term) | Q(description__icontains=term)
+        # pg_trgm cannot serve a two-character term: the GIN index on the
+        # pieces does. Where PostgreSQL walks the queue's order instead, the
+        # LIKE (the same rows: a term has no spaces, pieces never span one)
+        # comes first and spares most rows splitting the pieces into an array.
+        text_match &= Q(_bigrams__contains=[upper])
     reference = _REFERENCE.match(term)
     if reference:
         text_match |= Q(pk=int(reference.group(1)))
@@ -467,8 +521,9 @@ def _term_filter(term: str) -> Q:
 def ticket_search(queryset: QuerySet, q: str) -> QuerySet:
     """Narrow `queryset` to tickets matching every word of `q`.
 
-    A word matches a substring of the title or the description, whatever its
-    case, or the reference (`SD-000123`, `sd-123` and `123` all find ticket 123).
+    A word matches a substring of the title or the description (not one
+    spanning both), whatever its case, or the reference (`SD-000123`, `sd-123`
+    and `123` all find ticket 123).
     """
     terms = (q or "").split()[:MAX_SEARCH_TERMS]
     if not terms:

@@ -217,7 +217,7 @@ class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
         user = self.request.user
         staff = selectors.staff_rows()
         form = QueueFilterForm(
-            self.request.GET, staff=staff, categories=Category.objects.all()
+            self.request.GET, staff=staff, categories=selectors.category_rows()
         )
         queryset = selectors.ticket_filter(
             Ticket.objects.visible_to(user), user=user, **form.filter_values()

@@ -136,6 +136,10 @@ CACHES["ticket_pages"] = {
 # --- Accounts and authentication -----------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's model backend and database sessions, with the per-request reads
+# (the session, the signed-in user) compiled once: accounts/backends.py, sessions.py.
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

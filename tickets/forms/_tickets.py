@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .. import policies
+from .. import policies, selectors
 from ..models import Priority, Status
 from ._common import MAX_TEXT_LENGTH, phone_validator
 from ._widgets import CategoryChoiceField, PageForm, active_categories
@@ -186,7 +186,8 @@ class StaffUpdateForm(VersionForm):
         # the queryset.
         self.fields["category"].queryset = active_categories()
         self.fields["category"].choices = [
-            (category.pk, category.name) for category in active_categories()
+            (category.pk, category.name)
+            for category in selectors.category_rows(active_only=True)
         ]
         # The staff list is read once per page and shared by every menu; a
         # current assignee who has left stays selectable, so saving the form

@@ -47,10 +47,14 @@ def write(service):
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock; concurrent writers queue up here."""
+    """Re-read the ticket under a row lock; concurrent writers queue up here.
+
+    Not `search_text`: the database computes it on save, so a value read here
+    would be stale after the change; left deferred, it is read when asked for.
+    """
     counters.touch()
     try:
-        return Ticket.objects.select_for_update().get(pk=ticket.pk)
+        return Ticket.objects.select_for_update().defer("search_text").get(pk=ticket.pk)
     except Ticket.DoesNotExist:
         raise Http404(_("No such ticket.")) from None
 

@@ -72,7 +72,7 @@ def test_indexes_come_back_and_sequences_continue(seeded, requester, network):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {
-        "ticket_title_trgm_idx",
+        "ticket_search_text_trgm_idx",
         "ticket_bigrams_idx",
         "ticket_open_updated_idx",
         "ticket_updated_idx",
