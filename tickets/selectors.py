@@ -502,16 +502,19 @@ def _bigram_array():
 
 def _term_filter(term: str) -> Q:
     upper = term.upper()
-    # `search_text` is UPPER(title || ' ' || description), stored: only the
-    # term is upper-cased per query (by the database, as the column was), and
-    # `contains` escapes its %, _ and \ so that they match literally.
-    text_match = Q(search_text__contains=Upper(Value(term)))
     if connection.vendor == "postgresql" and len(upper) == 2:
         # pg_trgm cannot serve a two-character term: the GIN index on the
-        # pieces does. Where PostgreSQL walks the queue's order instead, the
-        # LIKE (the same rows: a term has no spaces, pieces never span one)
-        # comes first and spares most rows splitting the pieces into an array.
-        text_match &= Q(_bigrams__contains=[upper])
+        # pieces does (a term has no spaces, so a word holds it exactly when
+        # the text does). This test alone, without a LIKE beside it: PostgreSQL
+        # would count the two as independent, expect 8 times too few rows and
+        # read every match through the index (6 ms) instead of walking the
+        # queue's order to the first 51 (1.5 ms at 100k tickets).
+        text_match = Q(_bigrams__contains=[upper])
+    else:
+        # `search_text` is UPPER(title || ' ' || description), stored: only the
+        # term is upper-cased per query (by the database, as the column was),
+        # and `contains` escapes its %, _ and \ so that they match literally.
+        text_match = Q(search_text__contains=Upper(Value(term)))
     reference = _REFERENCE.match(term)
     if reference:
         text_match |= Q(pk=int(reference.group(1)))

@@ -42,9 +42,13 @@ def test_other_statements_are_still_prepared(tickets_to_find):
 
 def test_searches_are_still_counted_as_queries(tickets_to_find):
     with CaptureQueriesContext(connection) as queries:
+        list(
+            selectors.ticket_search(Ticket.objects.all(), "프로젝터").values_list("pk")
+        )
         list(selectors.ticket_search(Ticket.objects.all(), "메일").values_list("pk"))
-    assert len(queries) == 1
+    assert len(queries) == 2
     assert "LIKE" in queries[0]["sql"]
+    assert "string_to_array" in queries[1]["sql"]
 
 
 def test_a_failing_search_keeps_preparing_for_the_rest(tickets_to_find):
@@ -52,3 +56,10 @@ def test_a_failing_search_keeps_preparing_for_the_rest(tickets_to_find):
     with pytest.raises(ProgrammingError), connection.cursor() as cursor:
         cursor.execute("SELECT 1 WHERE 'a' LIKE %s::nosuchtype", ["a"])
     assert connection.connection.prepare_threshold == threshold
+
+
+def test_a_two_letter_search_is_never_prepared_either(tickets_to_find):
+    for _ in range(12):
+        found = selectors.ticket_search(Ticket.objects.all(), "메일")
+        assert list(found.values_list("title", flat=True)) == ["메일 용량 초과"]
+    assert _prepared_statements("string_to_array") == 0
