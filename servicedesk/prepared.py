@@ -45,6 +45,8 @@ def stand_in(kind: type, index: int):
         return _INT_BASE + index
     if kind is str:
         return f"\ue000stand-in-{index}\ue000"
+    if kind is list:
+        return [_INT_BASE + 1000 + index]
     if kind is datetime.datetime:
         return datetime.datetime(1901, 2, 3, 4, 5, 6, index, tzinfo=datetime.UTC)
     raise TypeError(f"No stand-in for {kind!r} values.")

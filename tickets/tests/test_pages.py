@@ -341,10 +341,10 @@ class TestMyTickets:
             client.get(reverse("tickets:my_tickets"))
         for _ in range(30):
             make_ticket(description="긴 설명 " * 20)
-        # session, user, the page of tickets, the notifications badge
-        with django_assert_num_queries(4):
+        # session, user, the page's ids, their rows, the notifications badge
+        with django_assert_num_queries(5):
             client.get(reverse("tickets:my_tickets"))
-        assert len(few) == 4
+        assert len(few) == 5
 
 
 # --- The ticket page, as the requester ------------------------------------------------------
@@ -730,8 +730,9 @@ class TestQueue:
             ticket = make_ticket(title=f"티켓 {index}")
             if index % 2:
                 services.ticket_assign(ticket=ticket, assignee=other_agent, by=agent)
-        # session, user, staff menu, categories menu, counts, the page, the badge
-        with django_assert_num_queries(7):
+        # session, user, staff menu, categories menu, counts, the page's ids,
+        # their rows, the badge
+        with django_assert_num_queries(8):
             response = client.get(reverse("tickets:queue"), {"page_size": page_size})
         assert len(response.context["tickets"]) == page_size
 

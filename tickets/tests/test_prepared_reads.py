@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from notifications.services import _BADGE_UNREAD, unread_badge_count, unread_for_badge
 from tickets import selectors, services
-from tickets.models import Status
+from tickets.models import Status, Ticket
 
 
 @pytest.fixture
@@ -111,3 +111,28 @@ def test_inactive_categories_stay_out_of_the_active_menu(network, email_category
 def test_the_badge_count_is_the_querysets(busy_ticket, agent, requester):
     for user in (agent, requester):
         assert unread_badge_count(user=user) == unread_for_badge(user).count()
+
+
+@pytest.mark.parametrize("ordering", list(selectors.TICKET_ORDERINGS))
+def test_list_rows_are_prepared_and_in_order_for_every_ordering(
+    ordering, make_ticket, agent
+):
+    for index in range(3):
+        make_ticket(title=f"정렬 {index}", priority=["low", "high", "medium"][index])
+    keys = selectors.TICKET_ORDERINGS[ordering]
+    with_rank = "priority_rank" in {key.lstrip("-") for key in keys}
+    visible = Ticket.objects.visible_to(agent)
+    rows, more = selectors.ticket_keyset_page(visible, ordering=ordering, size=2)
+    expected = selectors.with_priority_rank(visible).order_by(*keys)
+    assert [row.pk for row in rows] == list(expected.values_list("pk", flat=True)[:2])
+    assert more
+    assert rows[0].requester.email == expected.first().requester.email
+    assert selectors._PAGE_ROWS.is_prepared(keys=keys, with_rank=with_rank)
+
+
+def test_an_empty_page_reads_no_rows(agent, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows, more = selectors.ticket_keyset_page(
+            Ticket.objects.visible_to(agent), ordering="-updated_at", size=50
+        )
+    assert (rows, more) == ([], False)
