@@ -21,7 +21,6 @@ def is_search(sql: str) -> bool:
     return sql.startswith("SELECT") and any(marker in sql for marker in SEARCH_MARKERS)
 
 
-
 def execute_unprepared_searches(execute, sql, params, many, context):
     """A Django execute wrapper (see `connection.execute_wrapper`)."""
     if many or params is None or not is_search(sql):

@@ -449,21 +449,29 @@ def _person_fields(relation: str) -> tuple[str, ...]:
     )
 
 
+def _ticket_reader(list_of, fields: tuple[str, ...]) -> PreparedRows:
+    """`list_of(user=…, ticket=…)`'s `fields`, compiled once per viewer role."""
+    return PreparedRows(
+        lambda ticket_id, viewer_id, **shape: list_of(
+            user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
+        ).values_list(*fields),
+        kinds=(int, int),
+    )
+
+
+def _read_for(reader: PreparedRows, *, user, ticket: Ticket) -> list[tuple]:
+    return reader(ticket.pk, user.pk or 0, **viewer_shape(user))
+
+
 _COMMENT_FIELDS = ("id", "body", "internal", "created_at", *_person_fields("author"))
-_COMMENT_VALUES = PreparedRows(
-    lambda ticket_id, viewer_id, **shape: comment_list(
-        user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
-    ).values_list(*_COMMENT_FIELDS),
-    kinds=(int, int),
-)
+_COMMENT_VALUES = _ticket_reader(comment_list, _COMMENT_FIELDS)
 
 
 def comment_rows(*, user, ticket: Ticket) -> list[CommentRow]:
     """`comment_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    values_of = _COMMENT_VALUES(ticket.pk, user.pk or 0, **viewer_shape(user))
-    for values in values_of:
+    for values in _read_for(_COMMENT_VALUES, user=user, ticket=ticket):
         row = CommentRow()
         row.pk, row.body, row.internal, row.created_at = values[:4]
         row.author_id = values[4]
@@ -481,19 +489,14 @@ _EVENT_FIELDS = (
     "created_at",
     *_person_fields("actor"),
 )
-_EVENT_VALUES = PreparedRows(
-    lambda ticket_id, viewer_id, **shape: event_list(
-        user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
-    ).values_list(*_EVENT_FIELDS),
-    kinds=(int, int),
-)
+_EVENT_VALUES = _ticket_reader(event_list, _EVENT_FIELDS)
 
 
 def event_rows(*, user, ticket: Ticket) -> list[EventRow]:
     """`event_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    for values in _EVENT_VALUES(ticket.pk, user.pk or 0, **viewer_shape(user)):
+    for values in _read_for(_EVENT_VALUES, user=user, ticket=ticket):
         row = EventRow()
         row.kind, row.field, row.old_value, row.new_value = values[:4]
         row.internal, row.created_at = values[4:6]
