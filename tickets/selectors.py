@@ -156,10 +156,16 @@ def category_rows(*, active_only: bool = False) -> list[CategoryRow]:
     return [CategoryRow(*values) for values in _CATEGORY_VALUES(active=active_only)]
 
 
+def category_list(*, active_only: bool = False) -> QuerySet:
+    """The categories in menu order; only those open for new tickets if asked."""
+    categories = Category.objects.all()
+    return categories.filter(is_active=True) if active_only else categories
+
+
 _CATEGORY_VALUES = PreparedRows(
-    lambda *, active: (
-        Category.objects.filter(is_active=True) if active else Category.objects.all()
-    ).values_list("slug", "name_ko", "name_en", "pk")
+    lambda *, active: category_list(active_only=active).values_list(
+        "slug", "name_ko", "name_en", "pk"
+    )
 )
 
 
@@ -449,8 +455,12 @@ def _person_fields(relation: str) -> tuple[str, ...]:
     )
 
 
-def _ticket_reader(list_of, fields: tuple[str, ...]) -> PreparedRows:
-    """`list_of(user=…, ticket=…)`'s `fields`, compiled once per viewer role."""
+def ticket_reader(list_of, fields: tuple[str, ...]) -> PreparedRows:
+    """`list_of(user=…, ticket=…)`'s `fields`, compiled once per viewer role.
+
+    `list_of` is a scoped read of one ticket's rows (it starts from
+    `visible_to(user)`); `read_for` runs it for a viewer and a ticket.
+    """
     return PreparedRows(
         lambda ticket_id, viewer_id, **shape: list_of(
             user=stand_in_viewer(viewer_id, **shape), ticket=ticket_id
@@ -459,19 +469,19 @@ def _ticket_reader(list_of, fields: tuple[str, ...]) -> PreparedRows:
     )
 
 
-def _read_for(reader: PreparedRows, *, user, ticket: Ticket) -> list[tuple]:
+def read_for(reader: PreparedRows, *, user, ticket: Ticket) -> list[tuple]:
     return reader(ticket.pk, user.pk or 0, **viewer_shape(user))
 
 
 _COMMENT_FIELDS = ("id", "body", "internal", "created_at", *_person_fields("author"))
-_COMMENT_VALUES = _ticket_reader(comment_list, _COMMENT_FIELDS)
+_COMMENT_VALUES = ticket_reader(comment_list, _COMMENT_FIELDS)
 
 
 def comment_rows(*, user, ticket: Ticket) -> list[CommentRow]:
     """`comment_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    for values in _read_for(_COMMENT_VALUES, user=user, ticket=ticket):
+    for values in read_for(_COMMENT_VALUES, user=user, ticket=ticket):
         row = CommentRow()
         row.pk, row.body, row.internal, row.created_at = values[:4]
         row.author_id = values[4]
@@ -489,14 +499,14 @@ _EVENT_FIELDS = (
     "created_at",
     *_person_fields("actor"),
 )
-_EVENT_VALUES = _ticket_reader(event_list, _EVENT_FIELDS)
+_EVENT_VALUES = ticket_reader(event_list, _EVENT_FIELDS)
 
 
 def event_rows(*, user, ticket: Ticket) -> list[EventRow]:
     """`event_list` read as plain values (no model instances); one query."""
     people: dict[int, PersonRow] = {}
     rows = []
-    for values in _read_for(_EVENT_VALUES, user=user, ticket=ticket):
+    for values in read_for(_EVENT_VALUES, user=user, ticket=ticket):
         row = EventRow()
         row.kind, row.field, row.old_value, row.new_value = values[:4]
         row.internal, row.created_at = values[4:6]

@@ -22,8 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from servicedesk.prepared import PreparedRows
-from tickets.selectors import stand_in_viewer, viewer_shape
+from tickets.selectors import read_for, ticket_reader
 
 from .. import policies
 from ..models import Attachment
@@ -32,13 +31,9 @@ register = template.Library()
 
 
 # A ticket's files as the viewer may see them; the SQL compiled once per role.
-_FILES = PreparedRows(
-    lambda ticket_id, viewer_id, **shape: (
-        Attachment.objects.visible_to(stand_in_viewer(viewer_id, **shape))
-        .filter(ticket=ticket_id)
-        .values_list("pk", "filename", "size", "internal")
-    ),
-    kinds=(int, int),
+_FILES = ticket_reader(
+    lambda *, user, ticket: Attachment.objects.visible_to(user).filter(ticket=ticket),
+    ("pk", "filename", "size", "internal"),
 )
 
 
@@ -46,7 +41,7 @@ _FILES = PreparedRows(
 def ticket_attachments(context, ticket):
     """The files on a ticket the viewer may see, and the plain upload form."""
     user = context["request"].user
-    files = _FILES(ticket.pk, user.pk or 0, **viewer_shape(user))
+    files = read_for(_FILES, user=user, ticket=ticket)
     texts = _texts(translation.get_language(), settings.ATTACHMENT_MAX_BYTES)
     api_urls = _api_urls(ticket)
     download_url = _download_url_maker()

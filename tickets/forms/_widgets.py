@@ -7,7 +7,7 @@ from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.formats import localize
 from django.utils.functional import Promise
 
-from ..models import Category
+from .. import selectors
 
 # --- Widgets written in Python ---------------------------------------------------------
 # The pages show up to seven menus of fifty options: Django's widget templates
@@ -122,4 +122,4 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 def active_categories():
-    return Category.objects.filter(is_active=True)
+    return selectors.category_list(active_only=True)
