@@ -4,6 +4,8 @@ Each function answers for one action and never touches the database beyond the
 objects it is given. Visibility of lists is the job of `querysets.visible_to`.
 """
 
+from accounts.roles import is_staff_member
+
 from .models import Priority, Status, Ticket
 
 # Status changes staff may make by hand (DESIGN.md, "Status rules"). Moving a
@@ -25,11 +27,6 @@ REQUESTER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 REQUESTER_PRIORITIES = frozenset({Priority.LOW, Priority.MEDIUM, Priority.HIGH})
-
-
-def is_staff_member(user) -> bool:
-    """Agents and admins: the IT team."""
-    return bool(user and user.is_authenticated and user.is_agent_or_admin)
 
 
 def is_own_ticket(user, ticket: Ticket) -> bool:

@@ -2,21 +2,15 @@
 
 from django.db import models
 
-
-def _is_staff_member(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_agent_or_admin)
-
-
-def _is_active_user(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from accounts.roles import is_active_user, is_staff_member
 
 
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All tickets for agents and admins; a requester's own tickets otherwise."""
-        if _is_staff_member(user):
+        if is_staff_member(user):
             return self.all()
-        if _is_active_user(user):
+        if is_active_user(user):
             return self.filter(requester=user)
         return self.none()
 
@@ -24,9 +18,9 @@ class TicketQuerySet(models.QuerySet):
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Comments on tickets the user may see; internal notes for staff only."""
-        if _is_staff_member(user):
+        if is_staff_member(user):
             return self.all()
-        if _is_active_user(user):
+        if is_active_user(user):
             return self.filter(ticket__requester=user, internal=False)
         return self.none()
 
@@ -34,8 +28,8 @@ class CommentQuerySet(models.QuerySet):
 class TicketEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """History of tickets the user may see; internal events for staff only."""
-        if _is_staff_member(user):
+        if is_staff_member(user):
             return self.all()
-        if _is_active_user(user):
+        if is_active_user(user):
             return self.filter(ticket__requester=user, internal=False)
         return self.none()

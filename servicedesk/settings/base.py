@@ -34,6 +34,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
 ]
 THIRD_PARTY_APPS = [
     "corsheaders",
@@ -88,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's template engine (cached loader, the
+# project's own field layout): servicedesk/forms.py.
+FORM_RENDERER = "servicedesk.forms.FormRenderer"
 
 # --- Data ----------------------------------------------------------------------
 
