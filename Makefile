@@ -41,9 +41,10 @@ test: dev-venv messages
 	$(BIN)/python manage.py collectstatic --noinput -v 0 --settings=servicedesk.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Static checks: ruff, missing migrations, the compose file and the Dockerfile.
+## Static checks: ruff (lint, format), missing migrations, compose file, Dockerfile.
 lint: dev-venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=servicedesk.settings.local
 	@scripts/check-deploy-files.sh
 

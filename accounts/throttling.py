@@ -9,17 +9,19 @@ Each attempt first *reserves* a place in both counters with an atomic increment 
 is only checked when both stay within their limits; a success gives its place back.
 So however many workers receive attempts at the same moment, no more than the limit
 are ever checked against the password. The counters live in Redis (atomic INCR)
-when the shared cache is Redis, otherwise in the `SignInCounter` table (one atomic
-upsert); never in process memory. Lock flags live in the shared cache.
+when REDIS_URL is set (the shared cache is then Redis too), otherwise in the
+`SignInCounter` table (one atomic upsert); never in process memory. Lock flags
+live in the shared cache.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone
 
@@ -50,33 +52,48 @@ def _scopes(email: str, address: str):
 # --- Atomic counters -------------------------------------------------------------
 
 
-class _RedisCounters:
-    """INCR on the cache's own Redis; the window starts with the first failure."""
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    """One client (and connection pool) per process and URL."""
+    return redis.Redis.from_url(url)
 
-    def _client_and_key(self, key):
-        full_key = cache.make_and_validate_key(key)
-        # Django's RedisCache has no atomic "add then incr"; its client does.
-        return cache._cache.get_client(full_key, write=True), full_key
+
+# Only an existing counter goes down: a decrement never creates a key without expiry.
+_DECREMENT_EXISTING = (
+    "if redis.call('exists', KEYS[1]) == 1 then "
+    "return redis.call('decr', KEYS[1]) end return 0"
+)
+
+
+class _RedisCounters:
+    """INCR in Redis; the window starts with the first failure.
+
+    redis-py's own client rather than the Django cache: the cache's `incr` checks
+    that the key exists and then increments in two commands, so a key expiring in
+    between would come back without an expiry. Here the key is created with its
+    expiry and incremented in one MULTI/EXEC transaction. The keys live in the
+    shared cache's Redis database, so clearing the cache clears them too.
+    """
+
+    def __init__(self, url: str):
+        self.client = _redis_client(url)
+
+    @staticmethod
+    def _redis_key(key: str) -> str:
+        return f"servicedesk:{key}"
 
     def increment(self, key: str) -> int:
-        client, full_key = self._client_and_key(key)
-        pipe = client.pipeline(transaction=True)
-        pipe.set(full_key, 0, ex=settings.LOGIN_FAILURE_WINDOW, nx=True)
-        pipe.incr(full_key)
+        name = self._redis_key(key)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(name, 0, ex=settings.LOGIN_FAILURE_WINDOW, nx=True)
+        pipe.incr(name)
         return int(pipe.execute()[1])
 
     def decrement(self, key: str) -> None:
-        client, full_key = self._client_and_key(key)
-        # Only an existing counter goes down: never create one without expiry.
-        client.eval(
-            "if redis.call('exists', KEYS[1]) == 1 then "
-            "return redis.call('decr', KEYS[1]) end return 0",
-            1,
-            full_key,
-        )
+        self.client.eval(_DECREMENT_EXISTING, 1, self._redis_key(key))
 
     def reset(self, key: str) -> None:
-        cache.delete(key)
+        self.client.delete(self._redis_key(key))
 
 
 class _DatabaseCounters:
@@ -119,7 +136,9 @@ class _DatabaseCounters:
 
 
 def _counters():
-    return _RedisCounters() if isinstance(cache, RedisCache) else _DatabaseCounters()
+    if settings.REDIS_URL:
+        return _RedisCounters(settings.REDIS_URL)
+    return _DatabaseCounters()
 
 
 # --- Attempts --------------------------------------------------------------------

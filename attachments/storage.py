@@ -25,8 +25,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
-from django.utils._os import safe_join
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
@@ -222,10 +222,16 @@ class LocalStorage:
 
     def __init__(self, root: Path):
         self.root = root
+        self.files = FileSystemStorage(location=root)
 
     def path(self, key) -> Path:
-        # safe_join refuses keys that would leave the root.
-        return Path(safe_join(str(self.root), key))
+        """Where `key` lives under the root.
+
+        Django's `FileSystemStorage.path()` raises `SuspiciousFileOperation`
+        for a key that would leave the root (`..`, an absolute path), so a
+        tampered key can never reach another file.
+        """
+        return Path(self.files.path(key))
 
     def presign_upload(self, key, *, content_type, size, expires) -> UploadTicket:
         token = _sign(

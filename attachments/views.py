@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from servicedesk.redirects import safe_next_url
 from tickets.models import Ticket
 
 from . import services
@@ -93,12 +94,10 @@ class LocalDownloadView(View):
 
 
 def _back(request, ticket):
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    return HttpResponseRedirect(target)
+    """To the page the form was on (its `next`), else the ticket's files."""
+    files = reverse("tickets:detail", args=[ticket.pk]) + "#attachments"
+    # Not `redirect()`: it would try a `next` such as "home" as a URL name.
+    return HttpResponseRedirect(safe_next_url(request, files))
 
 
 class AttachmentUploadView(LoginRequiredMixin, View):

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -42,11 +43,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):
-        return (
-            (obj.last_error[:120] + "…")
-            if len(obj.last_error) > 120
-            else obj.last_error
-        )
+        return Truncator(obj.last_error).chars(121)
 
     @admin.action(description=_("Retry sending (failed or pending mails)"))
     def retry(self, request, queryset):

@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.roles import is_staff_member
+
 from .models import NotificationKind, NotificationPreference
 
 # The kinds of event each kind of user can receive.
@@ -11,7 +13,7 @@ REQUESTER_KINDS = (
 
 
 def preference_fields_for(user) -> list[str]:
-    kinds = NotificationKind.values if user.is_agent_or_admin else REQUESTER_KINDS
+    kinds = NotificationKind.values if is_staff_member(user) else REQUESTER_KINDS
     return [f"email_{kind}" for kind in kinds]
 
 

@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
+from accounts.roles import is_staff_member
+
 from .models import CategoryAgent, NotificationKind
 
 # Status changes the requester hears about.
@@ -55,7 +57,7 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
             continue
         if kind == NotificationKind.INTERNAL_NOTE and user.pk == ticket.requester_id:
             continue
-        if kind == NotificationKind.INTERNAL_NOTE and not user.is_agent_or_admin:
+        if kind == NotificationKind.INTERNAL_NOTE and not is_staff_member(user):
             continue
         seen.add(user.pk)
         recipients.append(user)

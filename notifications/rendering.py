@@ -13,6 +13,9 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tickets.models import Status
+from tickets.people import display_name
+
 from .models import NotificationKind
 
 # Control characters (CR, LF, tabs, …) never reach a header or a one-line text.
@@ -45,37 +48,27 @@ def mail_domain() -> str:
     return one_line(domain) or urlsplit(settings.APP_BASE_URL).hostname or "localhost"
 
 
-def _display_name(user, *, for_user) -> str:
-    """A name to show `for_user`: requesters never see a staff member's e-mail."""
-    if user is None:
-        return _("the IT team")
-    if user.name:
-        return one_line(user.name)
-    if for_user.is_agent_or_admin or user.pk == for_user.pk:
-        return user.email
-    return _("the IT team")
+def _name(someone, *, recipient) -> str:
+    """`someone` as the recipient may see them, on one line (texts and mails)."""
+    return one_line(display_name(someone, recipient))
 
 
-def _status_label(ticket, value: str) -> str:
-    try:
-        choices = dict(type(ticket)._meta.get_field("status").flatchoices)
-    except Exception:  # noqa: BLE001 - a ticket model without status choices
-        choices = {}
-    return str(choices.get(value, value))
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
 
 
 def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
     """One sentence saying what happened; call inside the recipient's language."""
     ref = ticket.reference
     title = Truncator(one_line(ticket.title)).chars(200)
-    who = _display_name(actor, for_user=recipient)
+    who = _name(actor, recipient=recipient)
     if kind == NotificationKind.TICKET_CREATED:
         if recipient.pk == ticket.requester_id:
             return _("We received your request %(ref)s “%(title)s”.") % {
                 "ref": ref,
                 "title": title,
             }
-        requester = _display_name(ticket.requester, for_user=recipient)
+        requester = _name(ticket.requester, recipient=recipient)
         return _("New ticket %(ref)s “%(title)s” from %(who)s.") % {
             "ref": ref,
             "title": title,
@@ -102,7 +95,7 @@ def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
     return _("%(ref)s “%(title)s” is now: %(status)s.") % {
         "ref": ref,
         "title": title,
-        "status": _status_label(ticket, new_value),
+        "status": _status_label(new_value),
     }
 
 
@@ -151,7 +144,7 @@ def render_email(
             _quoted_text(ticket=ticket, kind=kind, comment=comment)
         )
         context = {
-            "recipient_name": _display_name(recipient, for_user=recipient),
+            "recipient_name": _name(recipient, recipient=recipient),
             "headline": headline(
                 ticket=ticket,
                 kind=kind,

@@ -8,16 +8,13 @@ rolls back) with the change itself.
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
 
-from servicedesk.prepared import PreparedRows
+from accounts.roles import is_staff_member
 
 from . import outbox
 from .models import (
@@ -36,6 +33,7 @@ from .rendering import (
     one_line,
     thread_headers,
 )
+from .selectors import preference_get
 
 
 def notify_ticket_event(
@@ -215,7 +213,7 @@ class _HeadlineCache:
             user.language or settings.LANGUAGE_CODE,
             user.pk == ticket.requester_id,
             actor is not None and user.pk == actor.pk,
-            bool(user.is_agent_or_admin),
+            is_staff_member(user),
         )
         if key not in self.texts:
             self.texts[key] = notification_text(recipient=user, **self.event)
@@ -260,14 +258,6 @@ def _outbound_email(
     return row
 
 
-def preference_get(*, user) -> NotificationPreference:
-    """The user's preferences, unsaved defaults when they never chose."""
-    try:
-        return user.notification_preference
-    except NotificationPreference.DoesNotExist:
-        return NotificationPreference(user=user)
-
-
 @transaction.atomic
 def preference_update(*, user, **choices) -> NotificationPreference:
     """Turn e-mail on or off per kind of event (`email_<kind>=bool`)."""
@@ -296,47 +286,3 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; return how many."""
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
-
-
-def unread_count(*, user) -> int:
-    return Notification.objects.for_user(user).unread().count()
-
-
-BADGE_LIMIT = 99
-"""The navigation badge counts this far, then says "99+"."""
-
-
-def unread_for_badge(user):
-    """The user's unread notifications, counted up to BADGE_LIMIT + 1 (a queryset).
-
-    An agent told of every new ticket can have thousands unread; the badge
-    never needs to count them all on every page view.
-    """
-    return (
-        Notification.objects.for_user(user)
-        .unread()
-        .order_by()
-        .values("pk")[: BADGE_LIMIT + 1]
-    )
-
-
-def unread_badge_count(*, user) -> int:
-    """The badge's count (up to BADGE_LIMIT + 1); its SQL compiled once."""
-    return len(_BADGE_UNREAD(user.pk))
-
-
-_BADGE_UNREAD = PreparedRows(
-    lambda user_id: unread_for_badge(get_user_model()(pk=user_id)).values_list(
-        "pk", flat=True
-    ),
-    kinds=(int,),
-)
-
-
-def badge_html(count: int) -> str:
-    """The navigation badge (empty with nothing unread)."""
-    if not count:
-        return ""
-    shown = f"{BADGE_LIMIT}+" if count > BADGE_LIMIT else str(count)
-    label = ngettext("%(n)s unread", "%(n)s unread", count) % {"n": shown}
-    return format_html(' <span class="badge" aria-label="{}">{}</span>', label, shown)

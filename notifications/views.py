@@ -3,15 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from . import services
+from servicedesk.redirects import safe_next_url
+
+from . import selectors, services
 from .forms import PreferenceForm
-from .models import Notification
-from .rendering import ticket_path
+
+
+def _back(request):
+    """Back where the form came from when that is on this site, else the list."""
+    return redirect(safe_next_url(request, reverse("notifications:list")))
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -20,22 +25,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Notification.objects.for_user(self.request.user).select_related("ticket")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for notification in context["notifications"]:
-            notification.url = ticket_path(notification.ticket)
-        return context
-
-
-def _back(request, fallback="notifications:list"):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+        return selectors.notification_list(user=self.request.user)
 
 
 class MarkReadView(LoginRequiredMixin, View):
@@ -43,7 +33,7 @@ class MarkReadView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         notification = get_object_or_404(
-            Notification.objects.for_user(request.user), pk=pk
+            selectors.notification_list(user=request.user), pk=pk
         )
         services.notification_mark_read(notification=notification, user=request.user)
         return _back(request)
@@ -65,7 +55,7 @@ class PreferenceView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
-        kwargs["instance"] = services.preference_get(user=self.request.user)
+        kwargs["instance"] = selectors.preference_get(user=self.request.user)
         return kwargs
 
     def form_valid(self, form):

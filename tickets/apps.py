@@ -7,9 +7,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        from . import search_plans
-
-        search_plans.install()
+        # Connects the receivers that move the data version when users or
+        # categories change (cached answers show them).
+        from . import receivers  # noqa: F401
 
     def demo_seed(self):
         """Create the default categories (called by `manage.py seed_demo`)."""

@@ -4,62 +4,47 @@ Thin views: reads go through `selectors` (always scoped by `visible_to`),
 writes through `services`, and who may do what is asked of `policies`. A
 service's ValidationError goes back onto the form that caused it, with what the
 user typed; success redirects (Post/Redirect/Get).
+
+The lists' and the ticket page's heavy parts are template fragments cached
+under versioned keys (tickets/cache.py): the views hand the templates lazy
+values (querysets, cached properties) that only a cache miss evaluates.
 """
 
-from functools import lru_cache
+from functools import cached_property, partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django.views.generic.base import TemplateResponseMixin
 
-from accounts.models import User
+from servicedesk.redirects import safe_next_url
 
 from . import cache as ticket_cache
-from . import policies, selectors, services
+from . import policies, presenters, selectors, services
+from .filters import OPEN_STATUSES
 from .forms import (
     BulkActionForm,
     CloseForm,
-    QueueFilterForm,
+    PagingForm,
     ReplyForm,
     StaffUpdateForm,
     TicketCreateForm,
-    TicketListForm,
     TicketOnBehalfForm,
     VersionForm,
     add_service_errors,
-    encode_cursor,
     is_conflict,
 )
-from .models import Category, EventKind, Priority, Status, Ticket
-from .templatetags import tickets_ui
-from .templatetags.tickets_ui import display_name
+from .models import Priority, Status
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, Http404)
-
-
-def staff_list():
-    """Agents and admins, for the assignee menus (one query per page)."""
-    return list(User.objects.staff().order_by("name", "email"))
-
-
-def safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 # --- Mixins ------------------------------------------------------------------------
@@ -92,154 +77,143 @@ class TicketPolicyMixin(LoginRequiredMixin):
 # --- Lists ------------------------------------------------------------------------------
 
 
-class TicketListMixin:
-    """A filtered ticket list paged by cursor ("next" / "previous" links)."""
+class TicketListView(LoginRequiredMixin, TemplateView):
+    """A filtered ticket list paged by cursor ("next" / "previous" links).
+
+    Everything the list shows is a cached property that the template reads
+    inside its `{% cache %}` fragment: a cache hit runs none of their queries.
+    """
 
     list_url_name = ""
-    render_rows = None  # (tickets, viewer) -> the rows' HTML
+    nav = ""
+    default_status = "all"
+    default_page_size = 25
 
-    content_template = ""
-
-    def get(self, request, *args, **kwargs):
-        """The whole page from the versioned cache (tickets/cache.py).
-
-        On a cache hit the view runs no query of its own: the key holds the
-        data version, the viewer and the full path; the CSRF token and the
-        unread badge are this request's own.
-        """
-        key = (
-            ticket_cache.page_key(request, self.list_url_name)
-            if ticket_cache.enabled()
-            else None
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav=self.nav,
+            list_url=reverse(self.list_url_name),
+            **ticket_cache.page_fragments(self.request, self.list_url_name),
+            **kwargs,
         )
-        return ticket_cache.cached_page(request, key, self.render_whole)
 
-    def render_whole(self, csrf_token, badge_mark) -> str:
-        context = self.get_context_data(
-            **self.render_content(csrf_token),
-            csrf_token=csrf_token,
-            badge_mark=badge_mark,
+    def filter_data(self):
+        data = self.request.GET.copy()
+        if not data.get("status"):
+            data["status"] = self.default_status
+        return data
+
+    def base_filters(self) -> dict:
+        return {}
+
+    @cached_property
+    def filterset(self):
+        menus = {"staff": lambda: self.staff, "categories": lambda: self.categories}
+        return selectors.ticket_filterset(
+            user=self.request.user, filters=self.filter_data(), menus=menus
         )
-        return render_to_string(self.template_name, context, request=self.request)
 
-    def render_content(self, csrf_token) -> dict:
-        context = {**self.content_context(), "csrf_token": csrf_token}
-        html = render_to_string(self.content_template, context, request=self.request)
-        return {"content_html": html}
+    @cached_property
+    def staff(self) -> list:
+        """Agents and admins for the menus: read once, only if a menu is drawn."""
+        return list(selectors.staff_list())
 
-    def rows_of(self, queryset, form):
-        """`page_of`, with its rows rendered."""
-        page = self.page_of(queryset, form)
-        rows = page["tickets"]
-        page["has_rows"] = bool(rows)
-        page["rows_html"] = self.render_rows(rows, self.request.user)
-        return page
+    @cached_property
+    def categories(self) -> list:
+        return list(selectors.category_list())
 
-    def page_of(self, queryset, form):
-        position, backwards = form.position()
-        ordering = form.chosen_ordering
-        rows, more = selectors.ticket_keyset_page(
-            queryset,
-            ordering=ordering,
-            size=form.chosen_page_size,
-            position=position,
-            backwards=backwards,
-        )
-        has_next = True if backwards else more
-        has_previous = more if backwards else position is not None
-        links = {"next_url": None, "previous_url": None}
-        if rows and has_next:
-            links["next_url"] = self.link(
-                encode_cursor(rows[-1], ordering=ordering, backwards=False)
+    @cached_property
+    def paging(self):
+        return PagingForm(self.request.GET, default_page_size=self.default_page_size)
+
+    @cached_property
+    def page(self):
+        """This page's rows and links; a bad filter or link shows as an error."""
+        try:
+            tickets = selectors.filterset_tickets(self.filterset)
+        except ValidationError:
+            return presenters.ListPage(rows=[])
+        tickets = tickets.filter(**self.base_filters())
+        try:
+            page = selectors.ticket_page(tickets, **self.paging.values())
+        except ValidationError as error:
+            page = selectors.ticket_page(tickets, size=self.paging.values()["size"])
+            return presenters.ListPage(
+                rows=page.rows,
+                next_url=self.link(page.next_cursor),
+                errors=[
+                    message
+                    for messages_ in error.message_dict.values()
+                    for message in messages_
+                ],
             )
-        if has_previous:
-            cursor = (
-                encode_cursor(rows[0], ordering=ordering, backwards=True)
-                if rows
-                else ""
-            )
-            links["previous_url"] = self.link(cursor)
-        return {"tickets": rows, **links}
+        return presenters.ListPage(
+            rows=page.rows,
+            next_url=self.link(page.next_cursor),
+            previous_url=self.link(page.previous_cursor)
+            if page.previous_cursor
+            else (self.link("") if page.has_previous else None),
+        )
 
-    def link(self, cursor: str) -> str:
+    def link(self, cursor):
+        if cursor is None:
+            return None
         query = self.request.GET.copy()
         query.pop("cursor", None)
         if cursor:
             query["cursor"] = cursor
-        return self.list_url() + (f"?{query.urlencode()}" if query else "")
-
-    def list_url(self) -> str:
-        return reverse(self.list_url_name)
+        url = reverse(self.list_url_name)
+        return url + (f"?{query.urlencode()}" if query else "")
 
 
-class MyTicketsView(LoginRequiredMixin, TicketListMixin, TemplateView):
+class MyTicketsView(TicketListView):
     """A requester's own tickets, most recently updated first."""
 
     template_name = "tickets/my_tickets.html"
-    content_template = "tickets/my_tickets_content.html"
     list_url_name = "tickets:my_tickets"
-    render_rows = staticmethod(tickets_ui.my_ticket_rows)
+    nav = "my_tickets"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(nav="my_tickets", **kwargs)
-
-    def content_context(self):
-        user = self.request.user
-        form = TicketListForm(self.request.GET)
-        queryset = selectors.ticket_filter(
-            Ticket.objects.visible_to(user).filter(requester=user),
-            user=user,
-            **form.filter_values(),
-        )
-        return {
-            "form": form,
-            "list_url": self.list_url(),
-            **self.rows_of(queryset, form),
-        }
+    def base_filters(self) -> dict:
+        return {"requester": self.request.user}
 
 
-class QueueView(StaffOnlyMixin, TicketListMixin, TemplateView):
-    """The staff queue: filters, search, sort, counts per status, bulk changes.
-
-    A fixed number of queries whatever the page size: the session and user,
-    the staff and category menus, the counts, the page itself, the badge.
-    """
+class QueueView(StaffOnlyMixin, TicketListView):
+    """The staff queue: filters, search, sort, counts per status, bulk changes."""
 
     template_name = "tickets/queue.html"
-    content_template = "tickets/queue_content.html"
     list_url_name = "tickets:queue"
-    render_rows = staticmethod(tickets_ui.queue_rows)
+    nav = "queue"
+    default_status = "open"
+    default_page_size = 50
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(nav="queue", **kwargs)
+    @cached_property
+    def bulk_form(self):
+        return BulkActionForm(staff=self.staff)
 
-    def content_context(self):
-        user = self.request.user
-        staff = selectors.staff_rows()
-        form = QueueFilterForm(
-            self.request.GET, staff=staff, categories=selectors.category_rows()
+    @cached_property
+    def more_filters_active(self) -> bool:
+        """True when a filter kept under "More filters" is not at its default."""
+        form = self.filterset.form
+        return (
+            any(self.request.GET.get(name) for name in ("priority", "category"))
+            or any(name in form.errors for name in ("priority", "category"))
+            or not all(
+                self.paging.is_default(name) for name in ("ordering", "page_size")
+            )
         )
-        queryset = selectors.ticket_filter(
-            Ticket.objects.visible_to(user), user=user, **form.filter_values()
-        )
-        counts = selectors.ticket_counts(user=user)
-        return {
-            "form": form,
-            "list_url": self.list_url(),
-            "status_tabs": self.status_tabs(counts, form.status_filter),
-            "bulk_form": BulkActionForm(staff=staff),
-            **self.rows_of(queryset, form),
-        }
 
-    def status_tabs(self, counts, current):
+    @cached_property
+    def status_tabs(self):
         """Links to each status with its count, keeping the other filters."""
-        open_total = sum(counts[code] for code in selectors.OPEN_STATUSES)
+        counts = selectors.ticket_counts(user=self.request.user)
+        current = self.filter_data().get("status")
+        open_total = sum(counts[code] for code in OPEN_STATUSES)
         tabs = [("open", _("Open"), open_total)]
         tabs += [(code, label, counts[code]) for code, label in Status.choices]
         tabs.append(("all", _("All"), sum(counts.values())))
         query = self.request.GET.copy()
         query.pop("cursor", None)
-        url = self.list_url()
+        url = reverse(self.list_url_name)
         result = []
         for code, label, count in tabs:
             query["status"] = code
@@ -261,15 +235,15 @@ class BulkActionView(StaffOnlyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        back = safe_next(request, reverse("tickets:queue"))
-        form = BulkActionForm(request.POST, staff=staff_list())
+        back = safe_next_url(request, reverse("tickets:queue"))
+        form = BulkActionForm(request.POST, staff=selectors.staff_list())
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect(back)
-        tickets = selectors.ticket_list(user=request.user).filter(
-            pk__in=form.cleaned_data["tickets"]
+            return HttpResponseRedirect(back)
+        tickets = selectors.tickets_by_ids(
+            user=request.user, ids=form.cleaned_data["tickets"]
         )
         done, failed = 0, []
         for ticket in tickets:
@@ -288,7 +262,7 @@ class BulkActionView(StaffOnlyMixin, View):
             )
         for failure in failed:
             messages.error(request, failure)
-        return redirect(back)
+        return HttpResponseRedirect(back)
 
     def apply(self, form, ticket):
         by = self.request.user
@@ -324,7 +298,7 @@ class TicketCreateView(LoginRequiredMixin, FormView):
         about = self.request.GET.get("about", "")
         if not about.isdigit() or len(about) > 18:
             return {}
-        earlier = selectors.ticket_list(user=self.request.user).filter(pk=about).first()
+        earlier = selectors.ticket_find(user=self.request.user, pk=int(about))
         return followup_initial(earlier) if earlier else {}
 
     def get_context_data(self, **kwargs):
@@ -378,52 +352,29 @@ def followup_initial(ticket, description: str = "") -> dict:
 # --- The ticket page ------------------------------------------------------------------
 
 
-class TicketPageMixin(TicketPolicyMixin):
+class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
     """Renders the ticket page with whichever of its forms came back with errors."""
 
     template_name = "tickets/ticket_detail.html"
-    content_template = "tickets/ticket_detail_content.html"
 
     def render_page(self, ticket, **forms):
-        """The page with the given forms (errors and all); never cached."""
-        return ticket_cache.cached_page(
-            self.request,
-            None,
-            lambda token, badge: self.render_whole(ticket, token, badge, forms),
-        )
-
-    def render_whole(self, ticket, csrf_token, badge_mark, forms=None) -> str:
-        is_staff = policies.is_staff_member(self.request.user)
-        context = {
-            "nav": "queue" if is_staff else "my_tickets",
-            **self.render_content(ticket, csrf_token, forms),
-            "csrf_token": csrf_token,
-            "badge_mark": badge_mark,
-        }
-        return render_to_string(self.template_name, context, request=self.request)
-
-    def render_content(self, ticket, csrf_token, forms=None) -> dict:
-        context = {
-            **self.page_context(ticket, **(forms or {})),
-            "csrf_token": csrf_token,
-        }
-        return {
-            "title_html": escape(f"{ticket.reference} {ticket.title}"),
-            "content_html": render_to_string(
-                self.content_template, context, request=self.request
-            ),
-        }
+        return self.render_to_response(self.page_context(ticket, **forms))
 
     def page_context(self, ticket, **forms):
         user = self.request.user
         is_staff = policies.is_staff_member(user)
-        staff = selectors.staff_rows() if is_staff else []
         context = {
+            "view": self,
             "nav": "queue" if is_staff else "my_tickets",
             "ticket": ticket,
-            "comments": selectors.comment_rows(user=user, ticket=ticket),
-            "timeline": timeline(
-                selectors.event_rows(user=user, ticket=ticket), viewer=user
+            # Lazy: read only when a fragment of the page is not in the cache.
+            "comments": selectors.comment_list(user=user, ticket=ticket),
+            "timeline": SimpleLazyObject(
+                partial(
+                    presenters.timeline,
+                    selectors.event_list(user=user, ticket=ticket),
+                    viewer=user,
+                )
             ),
             "is_staff": is_staff,
             "can_reply": policies.can_reply(user, ticket),
@@ -431,9 +382,12 @@ class TicketPageMixin(TicketPolicyMixin):
             "can_see_contact": policies.can_see_contact_details(user, ticket.requester),
             "reply_form": ReplyForm(user=user, ticket=ticket),
             "close_form": CloseForm(initial={"version": ticket.version}),
+            **ticket_cache.page_fragments(self.request, "tickets:detail", ticket.pk),
         }
         if policies.can_edit_staff_fields(user, ticket):
-            context["staff_form"] = StaffUpdateForm(ticket=ticket, staff=staff)
+            context["staff_form"] = StaffUpdateForm(
+                ticket=ticket, staff=selectors.staff_list()
+            )
         if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
             context["assign_form"] = VersionForm(initial={"version": ticket.version})
         context.update(forms)
@@ -442,23 +396,7 @@ class TicketPageMixin(TicketPolicyMixin):
 
 class TicketDetailView(TicketPageMixin, View):
     def get(self, request, pk):
-        """The page from the versioned cache, keyed by ticket and viewer.
-
-        The viewer is in the key, so a requester's entry (rendered without the
-        internal notes, files and history) is never anyone else's; every
-        change to the ticket, its comments (internal notes too), files or
-        history raises the data version in its own transaction.
-        """
-        key = (
-            ticket_cache.page_key(request, "tickets:detail", pk)
-            if ticket_cache.enabled()
-            else None
-        )
-        return ticket_cache.cached_page(
-            request,
-            key,
-            lambda token, badge: self.render_whole(self.get_ticket(), token, badge),
-        )
+        return self.render_page(self.get_ticket())
 
 
 class TicketActionView(TicketPageMixin, View):
@@ -555,7 +493,9 @@ class TicketUpdateView(TicketActionView):
     policy = staticmethod(policies.can_edit_staff_fields)
 
     def handle(self, ticket):
-        form = StaffUpdateForm(self.request.POST, ticket=ticket, staff=staff_list())
+        form = StaffUpdateForm(
+            self.request.POST, ticket=ticket, staff=selectors.staff_list()
+        )
         if not form.is_valid():
             return self.render_page(ticket, staff_form=form)
         try:
@@ -586,96 +526,6 @@ class TicketAssignToMeView(TicketActionView):
             return self.failed("assign_form", form, error)
         messages.success(self.request, _("The ticket is assigned to you."))
         return redirect("tickets:detail", pk=ticket.pk)
-
-
-# --- History ----------------------------------------------------------------------------
-
-
-def timeline(events, *, viewer) -> list[dict]:
-    """Each history entry with a sentence saying what happened."""
-    events = list(events)
-    people_ids = {
-        int(value)
-        for event in events
-        if event.kind == EventKind.ASSIGNED
-        for value in (event.old_value, event.new_value)
-        if value.isdigit()
-    }
-    people = (
-        {person.pk: person for person in User.objects.filter(pk__in=people_ids)}
-        if people_ids
-        else {}
-    )
-    categories = (
-        {category.slug: category for category in Category.objects.all()}
-        if any(event.kind == EventKind.CATEGORY_CHANGED for event in events)
-        else {}
-    )
-    return [
-        {"event": event, "text": _sentence(event, viewer, people, categories)}
-        for event in events
-    ]
-
-
-def _value(event, value, viewer, people, categories) -> str:
-    if event.kind == EventKind.ASSIGNED:
-        person = people.get(int(value)) if value.isdigit() else None
-        return display_name(person, viewer) if person else _("nobody")
-    if event.kind == EventKind.STATUS_CHANGED and value in Status.values:
-        return Status(value).label
-    if event.kind == EventKind.PRIORITY_CHANGED and value in Priority.values:
-        return Priority(value).label
-    if event.kind == EventKind.CATEGORY_CHANGED and value in categories:
-        return categories[value].name
-    return value
-
-
-def _field_name(field: str) -> str:
-    return _field_label(field, translation.get_language())
-
-
-@lru_cache(maxsize=256)
-def _field_label(field: str, language: str) -> str:
-    """A ticket field's name in the language (most entries have no field)."""
-    try:
-        return str(Ticket._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
-
-
-# What each kind of history entry says; only the one shown is translated.
-SENTENCES = {
-    EventKind.CREATED: gettext_lazy("%(who)s opened the ticket."),
-    EventKind.REPLIED: gettext_lazy("%(who)s replied."),
-    EventKind.INTERNAL_NOTE: gettext_lazy("%(who)s added an internal note."),
-    EventKind.STATUS_CHANGED: gettext_lazy(
-        "%(who)s changed the status from %(old)s to %(new)s."
-    ),
-    EventKind.PRIORITY_CHANGED: gettext_lazy(
-        "%(who)s changed the priority from %(old)s to %(new)s."
-    ),
-    EventKind.CATEGORY_CHANGED: gettext_lazy(
-        "%(who)s changed the category from %(old)s to %(new)s."
-    ),
-    EventKind.DETAILS_CHANGED: gettext_lazy(
-        "%(who)s edited the ticket details (%(field)s)."
-    ),
-    EventKind.ATTACHMENT_ADDED: gettext_lazy("%(who)s attached a file %(new)s."),
-}
-ASSIGNED = gettext_lazy("%(who)s assigned the ticket to %(new)s.")
-UNASSIGNED = gettext_lazy("%(who)s unassigned the ticket.")
-
-
-def _sentence(event, viewer, people, categories) -> str:
-    who = display_name(event.actor, viewer)
-    old = _value(event, event.old_value, viewer, people, categories)
-    new = _value(event, event.new_value, viewer, people, categories)
-    values = {"who": who, "old": old, "new": new, "field": _field_name(event.field)}
-    if event.kind == EventKind.ASSIGNED:
-        template = ASSIGNED if event.new_value else UNASSIGNED
-    else:
-        template = SENTENCES.get(event.kind, "%(who)s: %(field)s %(new)s")
-    return str(template) % values
 
 
 def home_page(request):

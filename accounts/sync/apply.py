@@ -6,10 +6,17 @@ from itertools import islice
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
+from django.dispatch import Signal
 
 from accounts.models import Role, User
 
 from .plan import SYNCED_FIELDS, Change, Existing, Plan
+
+# Sent inside each batch's transaction, after its users are written: bulk
+# statements send no `post_save`, and what is cached about users (the ticket
+# pages, whose data version tickets/receivers.py moves on it) must still see
+# the change on the very next request.
+users_written = Signal()
 
 
 def _batches(items: list, size: int):
@@ -65,12 +72,15 @@ def plan_apply(plan: Plan, *, batch_size: int) -> None:
         for batch in _batches(changes, batch_size):
             with transaction.atomic():
                 User.objects.bulk_update([_user(c) for c in batch], fields)
+                users_written.send(sender=User)
     for batch in _batches(plan.deactivations, batch_size):
         with transaction.atomic():
             # Only the flag: whatever else changed since we looked stays.
             User.objects.filter(pk__in=[c.user_id for c in batch]).update(
                 is_active=False
             )
+            users_written.send(sender=User)
     for batch in _batches(plan.creates, batch_size):
         with transaction.atomic():
             User.objects.bulk_create([_new_user(c) for c in batch])
+            users_written.send(sender=User)

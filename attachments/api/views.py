@@ -12,6 +12,7 @@ from tickets.models import Comment, Ticket
 
 from .. import services
 from ..models import Attachment
+from ..selectors import attachment_list
 from ..storage import StorageUnavailable
 from . import examples
 from .serializers import (
@@ -80,11 +81,8 @@ class TicketAttachmentsView(AttachmentAPIView):
     )
     def get(self, request, id):
         ticket = self.get_ticket()
-        attachments = (
-            Attachment.objects.visible_to(request.user)
-            .filter(ticket=ticket)
-            .select_related("uploader")
-        )
+        attachments = attachment_list(user=request.user, ticket=ticket)
+        attachments = attachments.select_related("uploader")
         data = AttachmentSerializer(
             attachments, many=True, context={"request": request}
         ).data

@@ -116,3 +116,18 @@ def test_new_ticket_form_offers_the_file_picker(client, requester, network):
     page = client.get(reverse("tickets:create")).content.decode()
     assert "data-attach-field" in page
     assert "js/attachments.js" in page
+
+
+def test_plain_form_upload_goes_back_to_next(client, requester, ticket):
+    client.force_login(requester)
+    back = f"{_detail(ticket)}?page=2#attachments"
+    assert _upload(client, ticket, next=back)["Location"] == back
+
+
+@pytest.mark.parametrize("next_url", ["", "https://evil.example/", "//evil.example/"])
+def test_plain_form_upload_without_a_safe_next_goes_to_the_files(
+    client, requester, ticket, next_url
+):
+    client.force_login(requester)
+    response = _upload(client, ticket, next=next_url)
+    assert response["Location"] == f"{_detail(ticket)}#attachments"

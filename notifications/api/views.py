@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import services
+from .. import selectors, services
 from ..models import Notification
 from .serializers import (
     MarkedSerializer,
@@ -35,7 +35,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.for_user(self.request.user).select_related("ticket")
+        return selectors.notification_list(user=self.request.user)
 
     def get_object(self):
         pk = self.kwargs["pk"]
@@ -60,7 +60,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: UnreadCountSerializer})
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
-        return Response({"unread": services.unread_count(user=request.user)})
+        return Response({"unread": selectors.unread_count(user=request.user)})
 
 
 class PreferenceView(APIView):
@@ -68,7 +68,7 @@ class PreferenceView(APIView):
 
     @extend_schema(responses={200: PreferenceSerializer})
     def get(self, request):
-        preference = services.preference_get(user=request.user)
+        preference = selectors.preference_get(user=request.user)
         return Response(
             PreferenceSerializer(preference, context={"user": request.user}).data
         )

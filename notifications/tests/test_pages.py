@@ -35,7 +35,7 @@ def test_list_page_shows_notifications_and_the_badge(client, ko_requester, ticke
     page = response.content.decode()
     assert ticket.reference in page
     assert f'href="/tickets/{ticket.pk}/"' in page
-    assert '<span class="badge"' in page and ">2</span>" in page
+    assert 'class="badge"' in page and ">2</span>" in page
 
 
 def test_mark_one_and_all_read_from_the_page(client, ko_requester, ticket):
@@ -56,7 +56,7 @@ def test_mark_one_and_all_read_from_the_page(client, ko_requester, ticket):
     assert not Notification.objects.filter(
         recipient=ko_requester, read_at=None
     ).exists()
-    assert '<span class="badge"' not in client.get("/notifications/").content.decode()
+    assert 'class="badge"' not in client.get("/notifications/").content.decode()
 
 
 def test_mark_read_refuses_others_and_offsite_redirects(
@@ -160,11 +160,11 @@ def test_the_badge_stops_counting_at_99_and_the_api_still_tells_all(
 
     for url in ("/queue/", "/notifications/"):
         page = client.get(url).content.decode()
-        assert '<span class="badge" aria-label="99+ unread">99+</span>' in page, url
+        assert 'aria-label="99+ unread">99+<' in page, url
     assert client.get("/api/notifications/unread-count").json() == {"unread": 150}
 
     Notification.objects.filter(recipient=en_agent).exclude(
         pk__in=Notification.objects.filter(recipient=en_agent).values("pk")[:99]
     ).delete()
     page = client.get("/queue/").content.decode()
-    assert '<span class="badge" aria-label="99 unread">99</span>' in page
+    assert 'aria-label="99 unread">99<' in page

@@ -96,8 +96,13 @@ FORM_RENDERER = "servicedesk.forms.FormRenderer"
 
 # --- Data ----------------------------------------------------------------------
 
+# No DATABASE_URL (or an empty one): a SQLite file for local trials.
+# production.py refuses to start without it.
+_database_url = env("DATABASE_URL", default="")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        _database_url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -113,8 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-# State every web process must share (sign-in throttling, caches) lives in the
-# database cache table, or in Redis when REDIS_URL is set; never in process memory.
+# State every web process must share (sessions, sign-in throttling, caches)
+# lives in the database cache table, or in Redis when REDIS_URL is set; never in
+# process memory, so any number of web processes give the same answers.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -129,22 +135,19 @@ else:
             "LOCATION": "servicedesk_cache",
         }
     }
-# Ticket pages are also kept in each process's memory, in front of the shared
-# cache: their keys hold the data version, so a copy is never stale (see
-# tickets/cache.py). Bounded: at most this many pages (tens of KB each).
-CACHES["ticket_pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "ticket-pages",
-    "OPTIONS": {"MAX_ENTRIES": env.int("TICKET_LOCAL_CACHE_ENTRIES", default=100)},
-}
+# Page fragments go to the shared cache, or nowhere with TICKET_CACHE=false
+# (tickets/cache.py picks the alias per request).
+CACHES["dummy"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 # --- Accounts and authentication -----------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's model backend and database sessions, with the per-request reads
-# (the session, the signed-in user) compiled once: accounts/backends.py, sessions.py.
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
-SESSION_ENGINE = "accounts.sessions"
+# Django's ModelBackend (the default): the manager's get_by_natural_key makes
+# sign-in match the e-mail whatever its case. Sessions are Django's cached_db
+# store: every signed-in request reads its session from the shared cache (Redis
+# when REDIS_URL is set), and the database keeps it across cache restarts and
+# evictions. Both are Django's own code, so upgrades and database routing apply.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -293,8 +296,9 @@ NOTIFICATIONS_SEND_INLINE = env.bool("NOTIFICATIONS_SEND_INLINE", default=not SM
 # --- Tickets -------------------------------------------------------------------
 
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=7)
-# Cache ticket lists and pages under the data version (tickets/cache.py): never
-# stale; false turns every such cache off.
+# Cache ticket lists and page fragments in the shared cache under versions that
+# every change they show moves (tickets/cache.py), so they are never stale;
+# false turns every such cache off.
 TICKET_CACHE = env.bool("TICKET_CACHE", default=True)
 
 # --- Directory sync ------------------------------------------------------------

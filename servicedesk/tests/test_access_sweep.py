@@ -215,7 +215,10 @@ def _patterns(resolver=None, prefix="", namespace=""):
 
 def _admin_model_row(name):
     """A row for one of the admin's per-model views, or None if not one."""
-    for model in admin.site._registry:
+    from django.apps import apps
+
+    registered = [m for m in apps.get_models() if admin.site.is_registered(m)]
+    for model in registered:
         base = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
         view = name[len(base) :]
         if name.startswith(base) and view in ADMIN_MODEL_VIEWS:
@@ -313,7 +316,7 @@ def _admin_permitted(world, row, view) -> bool:
     from django.test import RequestFactory
 
     model = apps.get_model(row.obj.removeprefix("admin:"))
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     request = RequestFactory().get("/admin/")
     request.user = world.admin
     instance = model._default_manager.order_by("pk").first()

@@ -1,5 +1,6 @@
 """Settings come from the environment; production refuses unsafe starts."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -10,13 +11,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Production needs a database URL; nothing here connects to it.
+PRODUCTION_DATABASE_URL = "postgres://desk:desk@db.internal:5432/desk"
+
+
 def run_manage(*args, env_extra=None, settings="servicedesk.settings.production"):
+    """manage.py in a fresh process; an env_extra value of None unsets that name."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "SECRET_KEY", "DEBUG", "DATABASE_URL"))
     }
+    if settings == "servicedesk.settings.production":
+        env["DATABASE_URL"] = PRODUCTION_DATABASE_URL
     env.update({"DJANGO_SETTINGS_MODULE": settings, **(env_extra or {})})
+    env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -47,6 +56,16 @@ def test_production_refuses_to_start_without_secret_key():
     result = run_manage("check", env_extra={"SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("database_url", [None, ""])
+def test_production_refuses_to_start_without_database_url(database_url):
+    result = run_manage(
+        "check", env_extra={"SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url}
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DATABASE_URL must be set in production" in result.stderr
 
 
 def test_production_passes_check_deploy_with_no_warnings():
@@ -145,6 +164,19 @@ def test_redis_url_moves_the_shared_cache_to_redis():
     assert "DatabaseCache" in settings_value(
         "CACHES['default']['BACKEND']", {"SECRET_KEY": STRONG_KEY}
     )
+
+
+def test_no_cache_lives_in_one_process_memory():
+    # Every web process must give the same answers: nothing kept in its own memory.
+    for extra in ({}, {"REDIS_URL": "redis://127.0.0.1:6379/3"}):
+        env = {"SECRET_KEY": STRONG_KEY, **extra}
+        caches = ast.literal_eval(settings_value("CACHES", env))
+        backends = {
+            alias: cache["BACKEND"].rsplit(".", 1)[-1]
+            for alias, cache in caches.items()
+        }
+        assert backends["default"] in {"RedisCache", "DatabaseCache"}
+        assert "LocMemCache" not in backends.values(), backends
 
 
 def test_ci_refuses_sqlite_for_the_suite():

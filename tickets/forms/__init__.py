@@ -14,14 +14,7 @@ from ._common import (
     is_conflict,
     phone_validator,
 )
-from ._lists import (
-    ORDERING_CHOICES,
-    BulkActionForm,
-    QueueFilterForm,
-    TicketListForm,
-    decode_cursor,
-    encode_cursor,
-)
+from ._lists import BulkActionForm, PagingForm
 from ._tickets import (
     CloseForm,
     ReplyForm,
@@ -30,30 +23,23 @@ from ._tickets import (
     TicketOnBehalfForm,
     VersionForm,
 )
-from ._widgets import CategoryChoiceField, PageForm, PageRenderer, active_categories
+from ._widgets import CategoryChoiceField
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_BULK_TICKETS",
     "MAX_TEXT_LENGTH",
-    "ORDERING_CHOICES",
     "PAGE_SIZES",
     "BulkActionForm",
     "CategoryChoiceField",
     "CloseForm",
-    "PageForm",
-    "PageRenderer",
-    "QueueFilterForm",
+    "PagingForm",
     "ReplyForm",
     "StaffUpdateForm",
     "TicketCreateForm",
-    "TicketListForm",
     "TicketOnBehalfForm",
     "VersionForm",
-    "active_categories",
     "add_service_errors",
-    "decode_cursor",
-    "encode_cursor",
     "is_conflict",
     "phone_validator",
 ]

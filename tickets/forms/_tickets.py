@@ -9,12 +9,12 @@ from accounts.models import User
 from .. import policies, selectors
 from ..models import Priority, Status
 from ._common import MAX_TEXT_LENGTH, phone_validator
-from ._widgets import CategoryChoiceField, PageForm, active_categories
+from ._widgets import CategoryChoiceField
 
 # --- Opening tickets ------------------------------------------------------------------
 
 
-class TicketCreateForm(PageForm):
+class TicketCreateForm(forms.Form):
     """A requester's new ticket; staff see the urgent priority too."""
 
     title = forms.CharField(
@@ -29,7 +29,9 @@ class TicketCreateForm(PageForm):
         help_text=_("What happened, what you expected, and any error message."),
     )
     category = CategoryChoiceField(
-        label=_("Category"), queryset=active_categories(), empty_label=None
+        label=_("Category"),
+        queryset=selectors.category_list(active_only=True),
+        empty_label=None,
     )
     priority = forms.ChoiceField(label=_("Priority"), initial=Priority.MEDIUM)
     location = forms.CharField(
@@ -50,7 +52,6 @@ class TicketCreateForm(PageForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].queryset = active_categories()
         self.fields["priority"].choices = [
             (code, label)
             for code, label in Priority.choices
@@ -108,7 +109,7 @@ class TicketOnBehalfForm(TicketCreateForm):
 # --- Working on a ticket ----------------------------------------------------------------
 
 
-class ReplyForm(PageForm):
+class ReplyForm(forms.Form):
     """A public reply; staff may switch it to an internal note."""
 
     PUBLIC, INTERNAL = "public", "internal"
@@ -138,7 +139,7 @@ class ReplyForm(PageForm):
         return self.cleaned_data.get("visibility") == self.INTERNAL
 
 
-class VersionForm(PageForm):
+class VersionForm(forms.Form):
     """A form that acts on the ticket as it was shown (stale forms are refused)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -161,7 +162,9 @@ class StaffUpdateForm(VersionForm):
     status = forms.ChoiceField(label=_("Status"))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     category = CategoryChoiceField(
-        label=_("Category"), queryset=active_categories(), empty_label=None
+        label=_("Category"),
+        queryset=selectors.category_list(active_only=True),
+        empty_label=None,
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
@@ -181,14 +184,11 @@ class StaffUpdateForm(VersionForm):
         self.fields["status"].choices = [
             (code, label) for code, label in Status.choices if code in allowed
         ]
-        # The menu's options read once: a model menu reads its queryset each
-        # time it is iterated (twice a render). Input is still checked against
-        # the queryset.
-        self.fields["category"].queryset = active_categories()
-        self.fields["category"].choices = [
-            (category.pk, category.name)
-            for category in selectors.category_rows(active_only=True)
-        ]
+        # The menu's options from one read: a model menu queries each time it
+        # is iterated (the `required` check, then the options). Input is still
+        # checked against the field's queryset.
+        category = self.fields["category"]
+        category.choices = [(each.pk, each.name) for each in category.queryset]
         # The staff list is read once per page and shared by every menu; a
         # current assignee who has left stays selectable, so saving the form
         # unchanged never unassigns them by accident.

@@ -1,91 +1,116 @@
-"""The pages' times: `when` writes what Django's timesince and date_format say."""
+"""The pages' small tags: badges, times and people's names."""
 
-import datetime
-import random
+from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
 
-from tickets.templatetags.tickets_ui import Clock
-
-SECONDS = [
-    0,
-    59,
-    60,
-    61,
-    3599,
-    3600,
-    86399,
-    86400,
-    7 * 86400 - 1,
-    7 * 86400,
-    28 * 86400 - 1,
-    28 * 86400,
-    29 * 86400,
-    31 * 86400,
-    59 * 86400 + 3600,
-    365 * 86400,
-    800 * 86400,
-]
-MOMENTS = [
-    datetime.datetime(2026, 1, 31, 23, 59, 59, 900000, tzinfo=datetime.UTC),
-    datetime.datetime(2026, 2, 28, 12, 0, tzinfo=datetime.UTC),
-    datetime.datetime(2024, 2, 29, 0, 0, 30, tzinfo=datetime.UTC),
-    datetime.datetime(2026, 3, 1, 8, 15, 0, 1, tzinfo=datetime.UTC),
-]
+from accounts.tests.factories import AgentFactory, UserFactory
+from tickets.models import Priority, Status
+from tickets.templatetags.tickets_ui import status_label
 
 
-def expected(moment, now, *, full):
-    """`when` as it was written with format_html, timesince and date_format."""
+def render(source: str, **context) -> str:
+    return Template("{% load tickets_ui %}" + source).render(Context(context))
+
+
+def ago(**delta) -> datetime:
+    return timezone.now() - timedelta(**delta)
+
+
+# --- Times ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "delta", "relative"),
+    [
+        ("en", timedelta(hours=3, minutes=5), "3\xa0hours ago"),
+        ("ko", timedelta(hours=3, minutes=5), "3시간 전"),
+        ("en", timedelta(days=9), "1\xa0week ago"),
+        ("ko", timedelta(days=2, hours=1), "2일 전"),
+        ("en", timedelta(seconds=20), "just now"),
+        ("ko", timedelta(seconds=20), "방금"),
+    ],
+)
+def test_when_says_how_long_ago_in_the_active_language(language, delta, relative):
+    with translation.override(language):
+        html = render("{% when moment %}", moment=timezone.now() - delta)
+    assert f">{relative}</time>" in html
+
+
+def test_when_gives_the_exact_time_as_the_title_and_in_full():
+    moment = ago(hours=1)
     local = timezone.localtime(moment)
-    absolute = date_format(local, "DATETIME_FORMAT")
-    if (now - moment).total_seconds() < 60:
-        relative = _("just now")
-    else:
-        relative = _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
-    if full:
-        return format_html(
-            '<time datetime="{}">{} <span class="abs">({})</span></time>',
-            local.isoformat(),
-            relative,
-            absolute,
-        )
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        absolute,
-        relative,
+    with translation.override("ko"):
+        absolute = date_format(local, "DATETIME_FORMAT")
+        short = render("{% when moment %}", moment=moment)
+        full = render("{% when moment full=True %}", moment=moment)
+    iso = local.isoformat()
+    assert short == f'<time datetime="{iso}" title="{absolute}">1시간 전</time>'
+    assert full == (
+        f'<time datetime="{iso}">1시간 전 <span class="abs">({absolute})</span></time>'
     )
 
 
-@pytest.mark.parametrize("language", ["ko", "en"])
-@pytest.mark.parametrize("full", [False, True])
-def test_when_writes_the_relative_and_absolute_time(language, full):
-    with translation.override(language):
-        clock = Clock()
-        for moment in MOMENTS:
-            for seconds in SECONDS:
-                clock.now = moment + datetime.timedelta(seconds=seconds)
-                assert clock.when(moment, full) == expected(
-                    moment, clock.now, full=full
-                ), (moment, seconds)
-
-
-def test_when_agrees_with_timesince_at_random_times():
-    """Month ends, leap days and times of day around the moment's own."""
-    rng = random.Random(8)
-    start = datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC)
-    clock = Clock()
-    for _round in range(3000):
-        moment = start + datetime.timedelta(seconds=rng.randrange(3 * 365 * 86400))
-        span = rng.choice([60, 86400, 40 * 86400, 3 * 365 * 86400])
-        clock.now = moment + datetime.timedelta(seconds=rng.randrange(span))
-        assert clock.when(moment) == expected(moment, clock.now, full=False)
-
-
 def test_when_of_nothing_is_empty():
-    assert Clock().when(None) == ""
+    assert render("{% when moment %}", moment=None) == ""
+
+
+# --- Badges -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", Status.values)
+def test_status_badge_names_the_status(code):
+    with translation.override("ko"):
+        label = Status(code).label
+        html = render("{% status_badge code %}", code=code)
+        assert html == f'<span class="tag status-{code}">{label}</span>'
+        assert status_label(code) == label
+
+
+@pytest.mark.parametrize("code", Priority.values)
+def test_priority_badge_names_the_priority(code):
+    with translation.override("en"):
+        label = Priority(code).label
+        assert render("{% priority_badge code %}", code=code) == (
+            f'<span class="tag priority-{code}">{label}</span>'
+        )
+
+
+def test_badges_escape_an_unknown_code():
+    html = render("{% status_badge code %}{% priority_badge code %}", code="<x>")
+    assert "<x>" not in html
+    assert html.count("&lt;x&gt;") == 4
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_person_escapes_the_name():
+    someone = UserFactory(name="<script>alert(1)</script>")
+    html = render("{% person someone %}", someone=someone, user=someone)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_person_shows_a_nameless_agents_email_to_staff_only(requester, agent):
+    nameless = AgentFactory(email="helper@school.ac.kr", name="")
+    with translation.override("en"):
+        assert render("{% person p %}", p=nameless, user=agent) == nameless.email
+        assert render("{% person p %}", p=nameless, user=requester) == "IT staff"
+    nameless_requester = UserFactory(email="quiet@school.ac.kr", name="")
+    with translation.override("ko"):
+        assert (
+            render("{% person p %}", p=nameless_requester, user=AnonymousUser())
+            == "요청자"
+        )
+
+
+def test_person_of_nobody_is_the_system():
+    with translation.override("en"):
+        assert render("{% person p %}", p=None) == "System"

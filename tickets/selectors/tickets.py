@@ -1,0 +1,139 @@
+"""Scoped reads of tickets: lists, single tickets, counts, menus.
+
+Every read starts from `Ticket.objects.visible_to(user)`; the views and the API
+ask these functions rather than building querysets themselves.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.roles import is_staff_member
+
+from .. import filters as ticket_filters
+from ..models import PRIORITY_RANK, Category, Status, Ticket, TicketCounter
+from ..pagination import Page, paginate
+from .search import SEARCH_COLUMNS
+
+ROW_RELATIONS = ("category", "requester", "assignee")
+
+
+def with_priority_rank(queryset: QuerySet) -> QuerySet:
+    """Annotate `priority_rank` (0 = low … 3 = urgent) to sort by severity."""
+    return queryset.annotate(
+        priority_rank=Case(
+            *(
+                When(priority=code, then=Value(rank))
+                for code, rank in PRIORITY_RANK.items()
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def ticket_filterset(
+    *, user, filters, menus: dict | None = None
+) -> ticket_filters.TicketFilter:
+    """The list's FilterSet over the tickets `user` may see."""
+    return ticket_filters.TicketFilter(
+        filters,
+        queryset=with_priority_rank(Ticket.objects.visible_to(user)),
+        user=user,
+        menus=menus,
+    )
+
+
+def ticket_list(*, user, filters=None) -> QuerySet:
+    """Tickets `user` may see, narrowed by `filters` (query parameters).
+
+    Raises ValidationError with the filters' errors for a bad value.
+    """
+    filterset = ticket_filterset(user=user, filters=filters or {})
+    return filterset_tickets(filterset)
+
+
+def filterset_tickets(filterset: ticket_filters.TicketFilter) -> QuerySet:
+    """The filtered tickets of a bound FilterSet, or ValidationError."""
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def ticket_rows(ids, keys) -> QuerySet:
+    """The list rows of `ids` (already scoped), in `keys` order, people joined."""
+    return (
+        with_priority_rank(Ticket.objects.filter(pk__in=ids))
+        .select_related(*ROW_RELATIONS)
+        .defer(*SEARCH_COLUMNS)
+        .order_by(*keys)
+    )
+
+
+def ticket_page(queryset: QuerySet, *, ordering=None, size: int, cursor=None) -> Page:
+    """One keyset page of a `ticket_list` queryset, rows with their people."""
+    return paginate(
+        queryset, rows_of=ticket_rows, ordering=ordering, size=size, cursor=cursor
+    )
+
+
+def ticket_get(*, user, pk) -> Ticket:
+    """One ticket the user may see, or Http404 (also for someone else's ticket)."""
+    queryset = (
+        Ticket.objects.visible_to(user)
+        .select_related(*ROW_RELATIONS)
+        .defer(*SEARCH_COLUMNS)
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def ticket_find(*, user, pk) -> Ticket | None:
+    """Like `ticket_get`, None instead of Http404 (e.g. a follow-up's source)."""
+    return Ticket.objects.visible_to(user).filter(pk=pk).first()
+
+
+def tickets_by_ids(*, user, ids) -> QuerySet:
+    """The tickets among `ids` that `user` may see (bulk changes)."""
+    return Ticket.objects.visible_to(user).filter(pk__in=ids).order_by("pk")
+
+
+def ticket_counts(*, user) -> dict[str, int]:
+    """Number of visible tickets per status; every status present, zero or not.
+
+    Staff see every ticket: their counts come from the counters the services
+    keep, so a page view never counts the whole table. A requester's own
+    tickets are few and indexed by requester: those are counted.
+    """
+    counts = dict.fromkeys(Status.values, 0)
+    if is_staff_member(user):
+        rows = TicketCounter.objects.filter(key__startswith="status:")
+        for key, value in rows.values_list("key", "value"):
+            if key[7:] in counts:
+                counts[key[7:]] = value
+        return counts
+    rows = (
+        Ticket.objects.visible_to(user)
+        .order_by()
+        .values_list("status")
+        .annotate(total=Count("id"))
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def ticket_data_version() -> int:
+    """Grows with every committed change a cached answer may show."""
+    row = TicketCounter.objects.filter(key="version").values_list("value").first()
+    return row[0] if row else 0
+
+
+def staff_list() -> QuerySet:
+    """Agents and admins, for the assignee menus."""
+    return User.objects.staff().order_by("name", "email")
+
+
+def category_list(*, active_only: bool = False) -> QuerySet:
+    """The categories in menu order; only those open for new tickets if asked."""
+    categories = Category.objects.all()
+    return categories.filter(is_active=True) if active_only else categories
