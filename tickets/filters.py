@@ -155,6 +155,9 @@ class TicketFilter(django_filters.FilterSet):
         }
         for name, choices in menus.items():
             self.filters[name].extra["widget"] = forms.Select(choices=choices)
+        # The help texts document the API's parameters, not the page's menus.
+        for name in self.filters:
+            self.filters[name].extra["help_text"] = ""
 
     def filter_q(self, queryset, name, value):
         return ticket_search(queryset, value)

@@ -6,6 +6,7 @@ the lists, the conversation and the history built from these pieces.
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,14 @@ def when(moment, full=False):
     """
     if not moment:
         return {"moment": None}
-    return {"moment": moment, "full": full, "relative": ago(moment)}
+    local = timezone.localtime(moment)
+    return {
+        "moment": moment,
+        "full": full,
+        "iso": local.isoformat(),
+        "absolute": date_format(local, "DATETIME_FORMAT"),
+        "relative": ago(moment),
+    }
 
 
 def ago(moment) -> str:
