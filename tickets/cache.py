@@ -47,6 +47,10 @@ def version_key(user, *parts) -> str:
     return repr((version, viewer_key(user), parts))
 
 
+# Template context that renders every fragment afresh.
+NO_FRAGMENTS = {"fragment_cache": OFF, "fragment_key": "", "fragment_timeout": 0}
+
+
 def page_fragments(request, *parts) -> dict:
     """Template context for a page's `{% cache %}` fragments.
 
@@ -54,7 +58,7 @@ def page_fragments(request, *parts) -> dict:
     minute, since the pages say "3 minutes ago".
     """
     if not enabled():
-        return {"fragment_cache": OFF, "fragment_key": "", "fragment_timeout": 0}
+        return NO_FRAGMENTS
     minute = int(time.time() // 60)
     key = version_key(request.user, *parts, request.get_full_path(), minute)
     return {

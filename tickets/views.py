@@ -352,6 +352,12 @@ def followup_initial(ticket, description: str = "") -> dict:
 # --- The ticket page ------------------------------------------------------------------
 
 
+# The ticket page's forms (their ids in ticket_detail_content.html and the
+# files block): each gets this request's CSRF token from outside the cached
+# fragment.
+CSRF_FORM_IDS = ("reply", "followup", "assign-me", "manage", "close", "attach-form")
+
+
 class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
     """Renders the ticket page with whichever of its forms came back with errors."""
 
@@ -361,13 +367,18 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
         return self.render_to_response(self.page_context(ticket, **forms))
 
     def page_context(self, ticket, **forms):
+        """The page's context; the forms and lists are lazy.
+
+        They are built only when the page's fragment is not in the cache
+        (tickets/cache.py). Forms sent back with errors (`forms`) belong to
+        this request, so that answer is rendered without the cache.
+        """
         user = self.request.user
         is_staff = policies.is_staff_member(user)
         context = {
             "view": self,
             "nav": "queue" if is_staff else "my_tickets",
             "ticket": ticket,
-            # Lazy: read only when a fragment of the page is not in the cache.
             "comments": selectors.comment_list(user=user, ticket=ticket),
             "timeline": SimpleLazyObject(
                 partial(
@@ -380,17 +391,23 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
             "can_reply": policies.can_reply(user, ticket),
             "can_close": policies.can_close_ticket(user, ticket),
             "can_see_contact": policies.can_see_contact_details(user, ticket.requester),
-            "reply_form": ReplyForm(user=user, ticket=ticket),
-            "close_form": CloseForm(initial={"version": ticket.version}),
+            "reply_form": SimpleLazyObject(partial(ReplyForm, user=user, ticket=ticket)),
+            "close_form": SimpleLazyObject(
+                partial(CloseForm, initial={"version": ticket.version})
+            ),
+            "csrf_form_ids": CSRF_FORM_IDS,
             **ticket_cache.page_fragments(self.request, "tickets:detail", ticket.pk),
         }
         if policies.can_edit_staff_fields(user, ticket):
-            context["staff_form"] = StaffUpdateForm(
-                ticket=ticket, staff=selectors.staff_list()
+            context["staff_form"] = SimpleLazyObject(
+                lambda: StaffUpdateForm(ticket=ticket, staff=selectors.staff_list())
             )
         if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
-            context["assign_form"] = VersionForm(initial={"version": ticket.version})
-        context.update(forms)
+            context["assign_form"] = SimpleLazyObject(
+                partial(VersionForm, initial={"version": ticket.version})
+            )
+        if forms:
+            context.update(forms, **ticket_cache.NO_FRAGMENTS)
         return context
 
 

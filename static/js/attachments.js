@@ -30,7 +30,9 @@
   }
 
   function csrfToken(form) {
-    var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    // form.elements also holds the token input that sits outside a cached
+    // fragment and joins the form through its form="…" attribute.
+    var input = form.elements.namedItem("csrfmiddlewaretoken");
     return input ? input.value : "";
   }
 
