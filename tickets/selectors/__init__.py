@@ -22,7 +22,6 @@ from .tickets import (
     ticket_get,
     ticket_list,
     ticket_page,
-    ticket_rows,
     tickets_by_ids,
     with_priority_rank,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "ticket_get",
     "ticket_list",
     "ticket_page",
-    "ticket_rows",
     "ticket_search",
     "tickets_by_ids",
     "with_priority_rank",

@@ -61,8 +61,12 @@ def filterset_tickets(filterset: ticket_filters.TicketFilter) -> QuerySet:
     return filterset.qs
 
 
-def ticket_rows(ids, keys) -> QuerySet:
-    """The list rows of `ids` (already scoped), in `keys` order, people joined."""
+def _page_rows(ids, keys) -> QuerySet:
+    """The list rows of `ids`, in `keys` order, people joined.
+
+    Not exported: it does not scope by viewer, so its only caller is
+    `ticket_page`, whose ids come from a `ticket_list` (visible_to) queryset.
+    """
     return (
         with_priority_rank(Ticket.objects.filter(pk__in=ids))
         .select_related(*ROW_RELATIONS)
@@ -74,7 +78,7 @@ def ticket_rows(ids, keys) -> QuerySet:
 def ticket_page(queryset: QuerySet, *, ordering=None, size: int, cursor=None) -> Page:
     """One keyset page of a `ticket_list` queryset, rows with their people."""
     return paginate(
-        queryset, rows_of=ticket_rows, ordering=ordering, size=size, cursor=cursor
+        queryset, rows_of=_page_rows, ordering=ordering, size=size, cursor=cursor
     )
 
 
