@@ -12,9 +12,11 @@ class TicketsConfig(AppConfig):
         from . import receivers  # noqa: F401
 
     def demo_seed(self):
-        """Create the default categories (called by `manage.py seed_demo`)."""
+        """The default categories and a few demo tickets (`manage.py seed_demo`)."""
+        from .demo import demo_tickets_seed
         from .services import categories_seed
 
         for category, created in categories_seed():
             state = "created" if created else "exists"
             yield f"category   {category.slug:<28} {state}"
+        yield from demo_tickets_seed()
