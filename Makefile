@@ -29,7 +29,6 @@ messages: venv
 ## Run the service on its embedded defaults: SQLite, ./uploads, e-mail to the console.
 run: venv messages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -56,7 +56,7 @@ def api_client():
 @pytest.fixture
 def as_user(api_client):
     """Return an API client authenticated (by JWT) as the given user."""
-    from rest_framework_simplejwt.tokens import RefreshToken
+    from accounts.api.tokens import RefreshToken
 
     def _as(user):
         client = APIClient()

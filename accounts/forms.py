@@ -1,15 +1,30 @@
 """HTML forms for signing in and (re)setting passwords."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User, normalize_email_address
-from .services import SignInLocked, sign_in_authenticate
+from .backends import sign_in_was_locked
+from .models import User
+from .throttling import SignInLocked
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, counting failures in the shared throttle."""
+class LockedMessageMixin:
+    """Say "locked" instead of "incorrect" when the sign-in limits refused.
+
+    The counting itself is in the authentication backend, which Django's forms
+    reach through authenticate(); this only chooses the message.
+    """
+
+    def get_invalid_login_error(self):
+        if sign_in_was_locked(self.request):
+            return forms.ValidationError(SignInLocked.message, code="locked")
+        return super().get_invalid_login_error()
+
+
+class SignInForm(LockedMessageMixin, AuthenticationForm):
+    """Django's sign-in form, with the e-mail as the user name."""
 
     username = forms.EmailField(
         label=_("E-mail"),
@@ -20,25 +35,11 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The e-mail address or password is incorrect."),
-        "locked": SignInLocked.message,
     }
 
-    def clean(self):
-        email = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if email and password:
-            try:
-                self.user_cache = sign_in_authenticate(
-                    request=self.request, email=email, password=password
-                )
-            except SignInLocked:
-                raise forms.ValidationError(
-                    self.error_messages["locked"], code="locked"
-                ) from None
-            if self.user_cache is None:
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
+
+class AdminSignInForm(LockedMessageMixin, AdminAuthenticationForm):
+    """The admin site's sign-in form (servicedesk/urls.py), same message."""
 
 
 class SetPasswordLinkForm(PasswordResetForm):
@@ -49,6 +50,4 @@ class SetPasswordLinkForm(PasswordResetForm):
     """
 
     def get_users(self, email):
-        return User.objects.filter(
-            email__iexact=normalize_email_address(email), is_active=True
-        ).iterator()
+        return User.objects.by_email(email).filter(is_active=True).iterator()

@@ -1,7 +1,10 @@
 """The service desk's user: e-mail is the login, `role` decides everything else."""
 
+import unicodedata
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -29,18 +32,50 @@ def normalize_email_address(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def email_lookup_key(email: str) -> str:
+    """The key that says which account an e-mail address names.
+
+    Sign-in, password resets and the failed-sign-in limits all compare this key,
+    by equality, so an address either is an account's (the same account, the
+    same lock) or names none. It is Django's own rule for "the same e-mail"
+    (PasswordResetForm: NFKC, then casefold), so look-alikes that a database's
+    case-insensitive match would join (`ı`, `ſ`, full-width letters) are either
+    the same key or a different one, never a way past the lock.
+    """
+    return unicodedata.normalize("NFKC", (email or "").strip()).casefold()
+
+
 class UserQuerySet(models.QuerySet):
     def staff(self):
         """Agents and admins: the people who work the queue."""
         return self.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True)
+
+    def by_email(self, email: str):
+        """The user (zero or one) whose e-mail address is `email`'s key."""
+        return self.filter(email_key=email_lookup_key(email))
+
+    # Bulk writes skip save(): they derive the key themselves.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for user in objs:
+            user.email_key = email_lookup_key(user.email)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "email" in fields:
+            for user in objs:
+                user.email_key = email_lookup_key(user.email)
+            fields = [*fields, "email_key"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        # Sign-in matches the e-mail whatever its case.
-        return self.get(email__iexact=normalize_email_address(username))
+        # Sign-in matches the e-mail by its key (whatever its case).
+        return self.by_email(username).get()
 
     def create_user(self, email, password=None, **fields):
         if not email:
@@ -57,6 +92,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    # email_lookup_key(email), kept in step by save() and the bulk writes: what every
+    # lookup by e-mail compares. Text: NFKC may lengthen an address.
+    email_key = models.TextField(_("e-mail key"), unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150, blank=True)
     department = models.CharField(_("department"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -109,15 +147,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = normalize_email_address(self.email)
+        self.email_key = email_lookup_key(self.email)
         self.is_staff = self.is_superuser = self.role == Role.ADMIN
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
         self.email = normalize_email_address(self.email)
+        # The key is not a form field, so forms do not check its uniqueness;
+        # the same address is already reported by the e-mail field's own check.
+        others = User.objects.by_email(self.email).exclude(pk=self.pk)
+        if others.exclude(email=self.email).exists():
+            raise ValidationError(
+                {"email": _("Another account already uses this e-mail address.")},
+                code="unique",
+            )
 
     def get_full_name(self):
         return self.name or self.email

@@ -4,35 +4,21 @@ from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from . import throttling
+from .backends import sign_in_was_locked
 from .models import Role, User
-
-
-class SignInLocked(Exception):
-    """Too many failed sign-ins for this account or address; try again later."""
-
-    message = _(
-        "Too many failed sign-in attempts. Please wait 15 minutes and try again."
-    )
+from .throttling import SignInLocked
 
 
 def sign_in_authenticate(*, request, email: str, password: str) -> User | None:
-    """Check credentials, honouring and updating the failed-sign-in limits.
+    """Check credentials through Django's authenticate() (and so the limits).
 
     Returns the user, or None for bad credentials (unknown e-mail and wrong
     password look the same). Raises SignInLocked while a lock is in force.
     """
-    address = throttling.client_address(request)
-    attempt = throttling.attempt_begin(email, address)
-    if attempt is None:
+    user = authenticate(request, username=email, password=password)
+    if user is None and sign_in_was_locked(request):
         raise SignInLocked()
-    user = None
-    try:
-        user = authenticate(request, username=email, password=password)
-    finally:
-        throttling.attempt_end(attempt, succeeded=user is not None)
     return user
 
 
@@ -66,7 +52,7 @@ def demo_accounts_seed() -> list[tuple[User, bool]]:
     """
     results = []
     for account in DEMO_ACCOUNTS:
-        user = User.objects.filter(email__iexact=account.email).first()
+        user = User.objects.by_email(account.email).first()
         created = user is None
         if created:
             user = User.objects.create_user(

@@ -177,6 +177,31 @@ class ObjectStorage:
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
+    def create_bucket(self) -> bool:
+        """Create the bucket unless it is there; True when this call created it."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+            return False
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
+                raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        params = {"Bucket": self.bucket}
+        region = self.client.meta.region_name
+        # AWS refuses an explicit us-east-1 location; every other region needs one.
+        if region and region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            self.client.create_bucket(**params)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "BucketAlreadyOwnedByYou":
+                return False
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return True
+
     def set_cors(self, origins, *, max_age=3600) -> dict:
         rules = {
             "CORSRules": [

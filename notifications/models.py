@@ -122,6 +122,8 @@ class OutboundEmailStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Never sent: the recipient could no longer see what it was about.
+    DROPPED = "dropped", _("Dropped")
 
 
 class OutboundEmailQuerySet(models.QuerySet):

@@ -5,7 +5,10 @@ Each `OutboundEmail` row is claimed in a short transaction of its own
 rendered if it was queued unrendered (subject and bodies in the recipient's
 language, from what the change recorded), sent, and marked `sent` together with
 its rendered content. A row that cannot be rendered is marked `failed` with the
-reason. A worker that dies between claim and mark leaves the row in
+reason. A row whose recipient may no longer see what it is about (demoted,
+deactivated since the change: `recipients.may_receive`, asked again with the
+recipient and the ticket as they are now) is never sent and is marked
+`dropped`. A worker that dies between claim and mark leaves the row in
 `sending`; once its lease is over another worker takes it again. So a mail is
 sent exactly once unless a worker dies after the SMTP server accepted the mail
 and before the row was marked, where it may go twice (never zero times).
@@ -26,10 +29,16 @@ from django.utils import timezone
 
 from . import rendering
 from .models import OutboundEmail, OutboundEmailStatus
+from .recipients import may_receive
 
 logger = logging.getLogger(__name__)
 
 Status = OutboundEmailStatus
+
+
+DROPPED_REASON = (
+    "Not sent: the recipient can no longer see this ticket or this internal note."
+)
 
 
 class PermanentFailure(Exception):
@@ -194,6 +203,16 @@ def mark_failed(row, token, error: str):
     )
 
 
+def mark_dropped(row, token):
+    logger.info("E-mail %s to %s dropped: no longer theirs", row.pk, row.to_address)
+    _mine(row, token).update(
+        status=Status.DROPPED,
+        last_error=DROPPED_REASON,
+        claimed_at=None,
+        claimed_by="",
+    )
+
+
 def mark_retry(row, token, error: str):
     """Back off, or give up once the attempts are used up."""
     if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
@@ -216,9 +235,28 @@ def _close_quietly(connection):
         logger.debug("Closing the e-mail connection failed", exc_info=True)
 
 
+def _drop_unreadable(rows, token) -> list:
+    """Mark `dropped` the rows whose recipients may no longer read them.
+
+    Returns the others. The recipient, the ticket and the comment were read
+    with the claim, so this is the recipient's access now, not at the change.
+    """
+    kept = []
+    for row in rows:
+        if may_receive(
+            row.recipient, ticket=row.ticket, kind=row.kind, comment=row.comment
+        ):
+            kept.append(row)
+        else:
+            mark_dropped(row, token)
+    return kept
+
+
 def deliver(rows, *, token: str) -> dict:
     """Send claimed rows over one connection; return counts by outcome."""
-    counts = {"sent": 0, "failed": 0, "deferred": 0}
+    kept = _drop_unreadable(rows, token)
+    counts = {"sent": 0, "failed": 0, "deferred": 0, "dropped": len(rows) - len(kept)}
+    rows = kept
     connection = None
     for index, row in enumerate(rows):
         if connection is None:

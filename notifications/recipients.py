@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from accounts.roles import is_staff_member
+from tickets import policies
 
 from .models import CategoryAgent, NotificationKind
 
@@ -24,11 +24,35 @@ def _all_agents():
     return list(get_user_model().objects.staff().order_by("id"))
 
 
+def may_receive(user, *, ticket, kind, comment=None) -> bool:
+    """Whether `user` may be told of this event on `ticket` now.
+
+    The ticket policy decides: they can see the ticket, and an internal note
+    (or anything about an internal comment) only if they can see internal
+    ones. Asked when an event is fanned out and again when its e-mail is
+    sent, so a user demoted or deactivated in between hears nothing more.
+    """
+    if user is None or ticket is None or not policies.can_view_ticket(user, ticket):
+        return False
+    internal = kind == NotificationKind.INTERNAL_NOTE or bool(
+        comment is not None and comment.internal
+    )
+    return not internal or policies.can_see_internal(user)
+
+
+def _assignee_or_all_agents(ticket):
+    """The assignee while they may work the ticket; else the whole team."""
+    if ticket.assignee_id and policies.can_be_assigned(ticket.assignee):
+        return [ticket.assignee]
+    return _all_agents()
+
+
 def event_recipients(*, ticket, kind, actor, new_value=""):
     """Return the users to tell, each once, in a stable order.
 
     Nobody hears of their own action except the requester's receipt for a new
-    ticket; internal notes never reach the requester; inactive users are skipped.
+    ticket; internal notes never reach the requester; nobody hears of a ticket
+    they may not see (`may_receive`).
     """
     candidates = []
     receipt = None
@@ -40,7 +64,7 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
     elif kind == NotificationKind.REPLY_STAFF:
         candidates = [ticket.requester]
     elif kind == NotificationKind.REPLY_REQUESTER:
-        candidates = [ticket.assignee] if ticket.assignee_id else _all_agents()
+        candidates = _assignee_or_all_agents(ticket)
     elif kind == NotificationKind.ASSIGNED:
         candidates = [ticket.assignee] if new_value and ticket.assignee_id else []
     elif kind == NotificationKind.STATUS_CHANGED:
@@ -51,13 +75,13 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
     recipients = []
     seen = set()
     for user in ([receipt] if receipt else []) + candidates:
-        if user is None or user.pk in seen or not user.is_active:
+        if user is None or user.pk in seen:
+            continue
+        if not may_receive(user, ticket=ticket, kind=kind):
             continue
         if user is not receipt and actor is not None and user.pk == actor.pk:
             continue
         if kind == NotificationKind.INTERNAL_NOTE and user.pk == ticket.requester_id:
-            continue
-        if kind == NotificationKind.INTERNAL_NOTE and not is_staff_member(user):
             continue
         seen.add(user.pk)
         recipients.append(user)

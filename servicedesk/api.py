@@ -7,6 +7,11 @@ from rest_framework import exceptions, status
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# An id in an API path: ASCII digits like Django's <int:…>, at most a bigint's
+# 19, so int() never meets "²" or thousands of digits. Any other id matches no
+# route, and the project's handler404 answers JSON under /api/.
+ID_PATTERN = r"[0-9]{1,19}"
+
 
 class OptionalSlashRouter(DefaultRouter):
     """A router whose routes answer with and without their trailing slash.

@@ -4,10 +4,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import AdminSignInForm
+
 from . import views
 
+handler404 = "servicedesk.views.not_found"
 handler500 = "servicedesk.views.server_error"
 
+# Says "locked" when the sign-in limits refuse (they apply to every form).
+admin.site.login_form = AdminSignInForm
 admin.site.site_header = "IT Service Desk"
 admin.site.site_title = "IT Service Desk"
 admin.site.index_title = "Administration"

@@ -1,4 +1,4 @@
-"""Project-level views: the health check, the home page and the 500 handler."""
+"""Project-level views: the health check, the home page, the 404 and 500 handlers."""
 
 import sys
 
@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import NotFound
 
 from tickets import views as ticket_views
 
@@ -34,6 +35,17 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     return ticket_views.home_page(request)
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (like the API views' own 404), a page elsewhere.
+
+    An API path that matches no route (an id that is not ASCII digits, say)
+    still answers in the API's shape.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 # Seconds a client is asked to wait when the database cannot be reached.

@@ -16,16 +16,21 @@ inside the writer's transaction when there is one (the admin's), so the new
 version commits with the data; in autocommit the data has committed already.
 Bulk writes send no model signals: the directory sync sends its own
 (`users_written`) after each batch.
+
+A user whose role or active flag changed (`user_access_changed`, sent by
+`accounts/receivers.py` for every path, the sync's bulk writes included)
+loses the tickets they may no longer work, through the ticket service.
 """
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.signals import user_access_changed
 from accounts.sync.apply import users_written
 
 from .models import Category
-from .services import counters
+from .services import counters, tickets_unassign_lost_access
 
 # A save of only these changes nothing a cached answer shows: signing in
 # (`last_login`) and a new password hash (Django saves each on its own).
@@ -45,3 +50,8 @@ def user_saved(sender, update_fields=None, **kwargs):
 @receiver(users_written)
 def shown_data_written(sender, **kwargs):
     counters.touch()
+
+
+@receiver(user_access_changed)
+def assigned_tickets_release(sender, user_ids, **kwargs):
+    tickets_unassign_lost_access(assignee_ids=user_ids)

@@ -33,6 +33,7 @@ from .filters import OPEN_STATUSES
 from .forms import (
     BulkActionForm,
     CloseForm,
+    FollowUpForm,
     PagingForm,
     ReplyForm,
     StaffUpdateForm,
@@ -295,10 +296,12 @@ class TicketCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        about = self.request.GET.get("about", "")
-        if not about.isdigit() or len(about) > 18:
+        about = FollowUpForm(self.request.GET)
+        if not about.is_valid():
             return {}
-        earlier = selectors.ticket_find(user=self.request.user, pk=int(about))
+        earlier = selectors.ticket_find(
+            user=self.request.user, pk=about.cleaned_data["about"]
+        )
         return followup_initial(earlier) if earlier else {}
 
     def get_context_data(self, **kwargs):
@@ -391,7 +394,9 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
             "can_reply": policies.can_reply(user, ticket),
             "can_close": policies.can_close_ticket(user, ticket),
             "can_see_contact": policies.can_see_contact_details(user, ticket.requester),
-            "reply_form": SimpleLazyObject(partial(ReplyForm, user=user, ticket=ticket)),
+            "reply_form": SimpleLazyObject(
+                partial(ReplyForm, user=user, ticket=ticket)
+            ),
             "close_form": SimpleLazyObject(
                 partial(CloseForm, initial={"version": ticket.version})
             ),

@@ -1,6 +1,9 @@
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from ..models import User
+from .authentication import AccessStampJWTAuthentication
+from .tokens import RefreshToken
 
 
 class LoginSerializer(serializers.Serializer):
@@ -22,3 +25,18 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "role", "department", "language"]
         read_only_fields = fields
+
+
+class AccessStampRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's rotation of our stamped refresh tokens.
+
+    A refresh token whose user's password, role or active flag changed since
+    it was issued is refused (401) like an access token, even if it escaped
+    the blacklisting that such a change does.
+    """
+
+    token_class = RefreshToken
+
+    def validate(self, attrs):
+        AccessStampJWTAuthentication().get_user(self.token_class(attrs["refresh"]))
+        return super().validate(attrs)

@@ -6,16 +6,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ..services import SignInLocked, sign_in_authenticate
 from .serializers import (
+    AccessStampRefreshSerializer,
     LoginSerializer,
     MeSerializer,
     RefreshSerializer,
     TokenPairSerializer,
 )
+from .tokens import RefreshToken
 
 BAD_CREDENTIALS = "No active account found with the given credentials."
 
@@ -69,11 +69,14 @@ class LoginView(TokenEndpoint):
 
 
 class RefreshView(TokenEndpoint):
-    """Rotate a refresh token: the old one stops working."""
+    """Rotate a refresh token: the old one stops working.
+
+    Refused (401) once the user's password, role or active flag changed.
+    """
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
-        serializer = TokenRefreshSerializer(data=request.data)
+        serializer = AccessStampRefreshSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)
         except TokenError as exc:

@@ -15,7 +15,9 @@ from .plan import SYNCED_FIELDS, Change, Existing, Plan
 # Sent inside each batch's transaction, after its users are written: bulk
 # statements send no `post_save`, and what is cached about users (the ticket
 # pages, whose data version tickets/receivers.py moves on it) must still see
-# the change on the very next request.
+# the change on the very next request. Updates and deactivations say which
+# users (`user_ids`) and which `fields` they wrote (accounts/receivers.py ends
+# the access of users whose role or active flag changed).
 users_written = Signal()
 
 
@@ -72,14 +74,15 @@ def plan_apply(plan: Plan, *, batch_size: int) -> None:
         for batch in _batches(changes, batch_size):
             with transaction.atomic():
                 User.objects.bulk_update([_user(c) for c in batch], fields)
-                users_written.send(sender=User)
+                users_written.send(
+                    sender=User, user_ids=[c.user_id for c in batch], fields=fields
+                )
     for batch in _batches(plan.deactivations, batch_size):
         with transaction.atomic():
             # Only the flag: whatever else changed since we looked stays.
-            User.objects.filter(pk__in=[c.user_id for c in batch]).update(
-                is_active=False
-            )
-            users_written.send(sender=User)
+            user_ids = [c.user_id for c in batch]
+            User.objects.filter(pk__in=user_ids).update(is_active=False)
+            users_written.send(sender=User, user_ids=user_ids, fields=["is_active"])
     for batch in _batches(plan.creates, batch_size):
         with transaction.atomic():
             User.objects.bulk_create([_new_user(c) for c in batch])

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.models import Role, Source, User, normalize_email_address
+from accounts.models import (
+    Role,
+    Source,
+    User,
+    email_lookup_key,
+    normalize_email_address,
+)
 
 from .config import DirectoryConfig
 
@@ -185,9 +191,8 @@ def _duplicates(raws: list[dict], key) -> dict[int, str]:
 def rows_parse(raws: list[dict], config: DirectoryConfig) -> _Rows:
     """Validate and normalise source rows; bad ones are skipped with a reason."""
     result = _Rows()
-    dup_emails = _duplicates(
-        raws, lambda r: normalize_email_address(_text(r.get("email")))
-    )
+    # Rows whose e-mails name one account (models.email_lookup_key) are duplicates.
+    dup_emails = _duplicates(raws, lambda r: email_lookup_key(_text(r.get("email"))))
     dup_ids = _duplicates(raws, lambda r: _text(r.get("external_id")))
     for number, raw in enumerate(raws, start=1):
         email = normalize_email_address(_text(raw.get("email")))
@@ -228,7 +233,7 @@ class _Planner:
         self.rows = rows
         self.adopt_manual = adopt_manual
         self.by_external_id = {u.external_id: u for u in existing if u.external_id}
-        self.by_email = {u.email: u for u in existing}
+        self.by_email = {email_lookup_key(u.email): u for u in existing}
         self.existing = existing
         self.source_external_ids = {p.external_id for p in rows.people if p.external_id}
         self.source_external_ids |= rows.held_external_ids
@@ -251,7 +256,7 @@ class _Planner:
             self.by_external_id.get(person.external_id) if person.external_id else None
         )
         if user is None:
-            user = self.by_email.get(person.email)
+            user = self.by_email.get(email_lookup_key(person.email))
             if user is None:
                 return None, None
             if user.source == Source.MANUAL and not self.adopt_manual:
@@ -266,7 +271,7 @@ class _Planner:
             return None, "external id belongs to an account created by hand"
         if user.id in self.matched:
             return None, f"same account as row {self.matched[user.id]}"
-        other = self.by_email.get(person.email)
+        other = self.by_email.get(email_lookup_key(person.email))
         if other is not None and other.id != user.id:
             return None, "e-mail already used by another account"
         return user, None

@@ -1,7 +1,18 @@
 import pytest
-from django.test import override_settings
-from rest_framework_simplejwt.tokens import RefreshToken
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
+from rest_framework_simplejwt.tokens import RefreshToken as PlainRefreshToken
 
+from accounts.api.tokens import RefreshToken
+from accounts.models import Role, User
 from accounts.tests.factories import DEFAULT_PASSWORD
 
 LOGIN = "/api/auth/login"
@@ -215,3 +226,134 @@ class TestMe:
     def test_session_signed_in_user_reaches_me(self, client, requester):
         client.force_login(requester)
         assert client.get("/api/me").json()["email"] == requester.email
+
+
+def refresh_status(client, refresh):
+    response = client.post("/api/auth/refresh", {"refresh": refresh}, format="json")
+    return response.status_code
+
+
+def me_status(access):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.get("/api/me").status_code
+
+
+def set_password(user):
+    user.set_password("a-new-password-77")
+    user.save()
+
+
+def deactivate(user):
+    user.is_active = False
+    user.save()
+
+
+def promote(user):
+    user.role = Role.AGENT
+    user.save()
+
+
+def reset_password_by_link(user):
+    """The "forgot password" link, as the e-mail gives it, then the new password."""
+    client = Client()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = reverse("accounts:password_reset_confirm", args=[uid, token])
+    form = client.get(link)
+    assert form.status_code == 302  # to the same page without the token in it
+    new = "a-new-password-77"
+    done = client.post(form.url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert done.url == reverse("accounts:password_reset_complete")
+
+
+@pytest.mark.django_db
+class TestTokensEndWithTheAccessTheyCarried:
+    """After a password change or reset, a deactivation or a role change."""
+
+    CHANGES = [set_password, reset_password_by_link, deactivate, promote]
+
+    @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+    def test_old_access_token_is_401_and_old_refresh_token_refused(
+        self, api_client, requester, change
+    ):
+        tokens = login(api_client, requester.email, DEFAULT_PASSWORD).json()
+        assert me_status(tokens["access"]) == 200
+
+        change(User.objects.get(pk=requester.pk))
+
+        assert me_status(tokens["access"]) == 401
+        assert refresh_status(api_client, tokens["refresh"]) == 401
+
+    @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+    def test_every_outstanding_refresh_token_is_blacklisted(
+        self, api_client, requester, change
+    ):
+        for _ in range(2):
+            login(api_client, requester.email, DEFAULT_PASSWORD)
+        outstanding = OutstandingToken.objects.filter(user=requester)
+        assert outstanding.count() == 2
+
+        change(User.objects.get(pk=requester.pk))
+
+        blacklisted = BlacklistedToken.objects.filter(token__user=requester)
+        assert blacklisted.count() == 2
+
+    def test_a_rotated_token_dies_too(self, api_client, requester):
+        tokens = login(api_client, requester.email, DEFAULT_PASSWORD).json()
+        rotated = api_client.post(
+            "/api/auth/refresh", {"refresh": tokens["refresh"]}, format="json"
+        ).json()
+
+        set_password(User.objects.get(pk=requester.pk))
+
+        assert me_status(rotated["access"]) == 401
+        assert refresh_status(api_client, rotated["refresh"]) == 401
+
+    def test_a_change_that_skips_the_signals_still_ends_the_tokens(
+        self, api_client, requester
+    ):
+        # A bulk update (the shell, a data migration) sends no model signals:
+        # nothing is blacklisted, and the stamp in the tokens still no longer
+        # matches.
+        tokens = login(api_client, requester.email, DEFAULT_PASSWORD).json()
+        User.objects.filter(pk=requester.pk).update(role=Role.ADMIN)
+
+        assert not BlacklistedToken.objects.exists()
+        assert me_status(tokens["access"]) == 401
+        assert refresh_status(api_client, tokens["refresh"]) == 401
+
+    def test_tokens_issued_after_the_change_work(self, api_client, requester):
+        login(api_client, requester.email, DEFAULT_PASSWORD)
+        set_password(User.objects.get(pk=requester.pk))
+
+        tokens = login(api_client, requester.email, "a-new-password-77").json()
+
+        assert me_status(tokens["access"]) == 200
+        assert refresh_status(api_client, tokens["refresh"]) == 200
+
+    def test_other_changes_and_signing_in_keep_the_tokens(self, api_client, requester):
+        tokens = login(api_client, requester.email, DEFAULT_PASSWORD).json()
+        user = User.objects.get(pk=requester.pk)
+        user.name = "새 이름"
+        user.department = "물리학과"
+        user.save()
+        login(api_client, requester.email, DEFAULT_PASSWORD)  # saves last_login
+
+        assert not BlacklistedToken.objects.exists()
+        assert me_status(tokens["access"]) == 200
+        assert refresh_status(api_client, tokens["refresh"]) == 200
+
+    def test_a_token_without_the_stamp_is_refused(self, api_client, requester):
+        # What simplejwt issues by itself, as every token did before.
+        plain = PlainRefreshToken.for_user(requester)
+
+        assert me_status(str(plain.access_token)) == 401
+        assert refresh_status(api_client, str(plain)) == 401
+
+    def test_the_stamp_reveals_nothing_of_the_password_hash(self, requester):
+        token = RefreshToken.for_user(requester)
+
+        assert requester.password not in str(token.payload)
+        assert requester.password.split("$")[-1] not in str(token.payload)

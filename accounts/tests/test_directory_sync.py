@@ -621,3 +621,34 @@ def test_every_keeps_running_when_the_mis_is_down(settings, monkeypatch):
 def test_every_refuses_a_short_interval():
     with pytest.raises(CommandError, match="at least 60 seconds"):
         call_command("sync_users", "--every", "5")
+
+
+@pytest.mark.django_db
+def test_rows_whose_emails_name_one_account_are_duplicates(school):
+    # "ſ" (long s) casefolds to "s": both rows would be one account.
+    school.add(
+        ("B1", "sam@school.ac.kr", "샘1", "경영학과", "student", "재학"),
+        ("B2", "ſam@school.ac.kr", "샘2", "경영학과", "student", "재학"),
+    )
+
+    result = sync_users_once()
+
+    assert sorted(s.reason for s in result.skipped) == [
+        "duplicate e-mail (rows 1, 2)",
+        "duplicate e-mail (rows 1, 2)",
+    ]
+    assert not User.objects.by_email("sam@school.ac.kr").exists()
+
+
+@pytest.mark.django_db
+def test_a_look_alike_email_matches_the_account_it_names(school):
+    legacy = UserFactory(
+        email="park.seo@school.ac.kr", source=Source.DIRECTORY, external_id=""
+    )
+    school.set("S003", mail="park.seo@ſchool.ac.kr")
+
+    sync_users_once()
+
+    legacy.refresh_from_db()
+    assert legacy.external_id == "S003"
+    assert User.objects.by_email("park.seo@school.ac.kr").get() == legacy

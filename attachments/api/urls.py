@@ -2,21 +2,23 @@
 
 from django.urls import re_path
 
+from servicedesk.api import ID_PATTERN
+
 from .views import AttachmentDownloadView, AttachmentPresignView, TicketAttachmentsView
 
 urlpatterns = [
     re_path(
-        r"^tickets/(?P<id>[^/]+)/attachments/presign/?$",
+        rf"^tickets/(?P<id>{ID_PATTERN})/attachments/presign/?$",
         AttachmentPresignView.as_view(),
         name="ticket-attachments-presign",
     ),
     re_path(
-        r"^tickets/(?P<id>[^/]+)/attachments/?$",
+        rf"^tickets/(?P<id>{ID_PATTERN})/attachments/?$",
         TicketAttachmentsView.as_view(),
         name="ticket-attachments",
     ),
     re_path(
-        r"^attachments/(?P<id>[^/]+)/download/?$",
+        rf"^attachments/(?P<id>{ID_PATTERN})/download/?$",
         AttachmentDownloadView.as_view(),
         name="attachment-download",
     ),

@@ -50,13 +50,6 @@ ATTACHMENT_ID = OpenApiParameter(
 )
 
 
-def _pk(value) -> int:
-    """A path id, or 404 (also for ids that are not numbers)."""
-    if not str(value).isdigit() or len(str(value)) > 18:
-        raise exceptions.NotFound()
-    return int(value)
-
-
 class AttachmentAPIView(APIView):
     def handle_exception(self, exc):
         if isinstance(exc, StorageUnavailable):
@@ -65,7 +58,7 @@ class AttachmentAPIView(APIView):
 
     def get_ticket(self) -> Ticket:
         queryset = Ticket.objects.visible_to(self.request.user)
-        return get_object_or_404(queryset, pk=_pk(self.kwargs["id"]))
+        return get_object_or_404(queryset, pk=self.kwargs["id"])
 
 
 class TicketAttachmentsView(AttachmentAPIView):
@@ -185,7 +178,7 @@ class AttachmentDownloadView(AttachmentAPIView):
     def get(self, request, id):
         attachment = get_object_or_404(
             Attachment.objects.visible_to(request.user).select_related("ticket"),
-            pk=_pk(id),
+            pk=id,
         )
         url = services.attachment_download_url(attachment=attachment, by=request.user)
         response = Response(status=status.HTTP_302_FOUND)

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -25,7 +26,22 @@ BUCKET = "servicedesk-test"
 REGION = "us-east-1"
 
 
-def _free_ports(count: int) -> list[int]:
+# The ports `weed mini` always listens on (Iceberg, Lance and WebDAV are off here).
+WEED_PORT_FLAGS = [
+    "s3.port",
+    "s3.port.grpc",
+    "master.port",
+    "master.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+    "admin.port",
+    "admin.port.grpc",
+]
+
+
+def free_ports(count: int) -> list[int]:
     sockets = []
     try:
         for _ in range(count):
@@ -57,6 +73,43 @@ def _s3_client(endpoint: str):
     )
 
 
+@contextmanager
+def weed_mini(flags: list[str], *, root: Path, ready, env=None):
+    """Run `weed mini FLAGS` (logging to root/weed.log) until the block ends.
+
+    `ready()` is called until it stops raising: the server is then up.
+    """
+    log = open(root / "weed.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [_weed_binary(), "mini", *flags],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                ready()
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        "SeaweedFS did not start:\n"
+                        + (root / "weed.log").read_text(errors="replace")[-3000:]
+                    )
+                time.sleep(0.3)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory):
     """A SeaweedFS `weed mini` with S3 on a free loopback port; yields the URL."""
@@ -77,62 +130,23 @@ def seaweedfs(tmp_path_factory):
             }
         )
     )
-    names = [
-        "s3.port",
-        "s3.port.grpc",
-        "master.port",
-        "master.port.grpc",
-        "volume.port",
-        "volume.port.grpc",
-        "filer.port",
-        "filer.port.grpc",
-        "admin.port",
-        "admin.port.grpc",
-    ]
-    ports = dict(zip(names, _free_ports(len(names)), strict=True))
+    ports = dict(zip(WEED_PORT_FLAGS, free_ports(len(WEED_PORT_FLAGS)), strict=True))
     (root / "data").mkdir()
-    log = open(root / "weed.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            _weed_binary(),
-            "mini",
-            f"-dir={root / 'data'}",
-            "-ip=127.0.0.1",
-            "-ip.bind=127.0.0.1",
-            f"-s3.config={config}",
-            "-admin.ui=false",
-            "-webdav=false",
-            "-s3.port.iceberg=0",
-            "-s3.port.lance=0",
-            *(f"-{name}={port}" for name, port in ports.items()),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    flags = [
+        f"-dir={root / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-s3.config={config}",
+        "-admin.ui=false",
+        "-webdav=false",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        *(f"-{name}={port}" for name, port in ports.items()),
+    ]
     endpoint = f"http://127.0.0.1:{ports['s3.port']}"
     client = _s3_client(endpoint)
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                client.create_bucket(Bucket=BUCKET)
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        "SeaweedFS did not start:\n"
-                        + (root / "weed.log").read_text(errors="replace")[-3000:]
-                    )
-                time.sleep(0.3)
+    with weed_mini(flags, root=root, ready=lambda: client.create_bucket(Bucket=BUCKET)):
         yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture
@@ -165,7 +179,7 @@ def local_storage(settings, tmp_path):
 @pytest.fixture
 def storage_down(settings):
     """Object storage configured at a loopback port where nothing listens."""
-    (port,) = _free_ports(1)
+    (port,) = free_ports(1)
     settings.STORAGE_BACKEND = "object"
     settings.OBJECT_STORAGE_ENDPOINT = f"http://127.0.0.1:{port}"
     settings.OBJECT_STORAGE_PUBLIC_ENDPOINT = f"http://127.0.0.1:{port}"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.api.tokens import RefreshToken
 from attachments.models import Attachment
 from tickets.models import EventKind, TicketEvent
 

@@ -1,12 +1,13 @@
 """In-app notifications and e-mail preferences over the API."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from servicedesk.api import ID_PATTERN
 
 from .. import selectors, services
 from ..models import Notification
@@ -30,18 +31,12 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.none()
     serializer_class = NotificationSerializer
     pagination_class = NotificationPagination
-    lookup_value_regex = r"[^/]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         return selectors.notification_list(user=self.request.user)
-
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        if not str(pk).isdigit():
-            return get_object_or_404(Notification.objects.none())
-        return get_object_or_404(self.get_queryset(), pk=int(pk))
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])

@@ -4,6 +4,7 @@ Every name that can be set is listed, with a comment, in `.env.example`. The lea
 modules (`local`, `production`, `test`) only change defaults and hardening.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servicedesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep WhiteNoise's caching headers.
+    "servicedesk.middleware.PrivateByDefaultMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,15 +145,18 @@ CACHES["dummy"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 # --- Accounts and authentication -----------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's ModelBackend (the default): the manager's get_by_natural_key makes
-# sign-in match the e-mail whatever its case. Sessions are Django's cached_db
-# store: every signed-in request reads its session from the shared cache (Redis
-# when REDIS_URL is set), and the database keeps it across cache restarts and
-# evictions. Both are Django's own code, so upgrades and database routing apply.
+# Django's ModelBackend counting failed sign-ins (accounts/backends.py), so every
+# sign-in path (the site's form, the admin's, the API) shares one lock; the
+# manager's get_by_natural_key matches the e-mail by its lookup key, whatever
+# its case. Sessions are Django's cached_db store: every signed-in request reads
+# its session from the shared cache (Redis when REDIS_URL is set), and the
+# database keeps it across cache restarts and evictions. Both are Django's own
+# code, so upgrades and database routing apply.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -161,14 +167,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Set-password links for accounts created by the directory sync live this long.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# Password-link requests per e-mail address and per client address in a window.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=20)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
 
 # Failed sign-ins: per account and per client address, in a shared cache.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
-# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Addresses or networks (CIDR) of the reverse proxies in front of the app. Only
+# a request from one of them has its X-Forwarded-For read (accounts.throttling.
+# client_address); empty, the default: the peer's address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+if "NUM_PROXIES" in env:  # the old setting, which trusted whatever was in front
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is no longer read: remove it and list the proxies' addresses "
+        "in TRUSTED_PROXIES (empty when nothing is in front of the app)."
+    )
 
 # --- Internationalisation ------------------------------------------------------
 
@@ -338,16 +360,21 @@ MIS_CONNECT_TIMEOUT = env.int("MIS_CONNECT_TIMEOUT", default=10)
 REST_FRAMEWORK = {
     # JWT first: a request with no credentials then gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, refusing tokens issued before a password, role or
+        # active-flag change (accounts/api/tokens.py).
+        "accounts.api.authentication.AccessStampJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "servicedesk.api.exception_handler",
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # DRF's own throttles (none are used) would read X-Forwarded-For by a rule of
+    # their own; 0 keeps them on REMOTE_ADDR. The client's address is
+    # accounts.throttling.client_address.
+    "NUM_PROXIES": 0,
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.api.tokens import RefreshToken
 from tickets.models import Ticket
 
 from .summary import record

@@ -1,9 +1,10 @@
 """Sign-in throttling holds across several gunicorn workers hitting one shared store.
 
 A real gunicorn with three workers and the production settings; concurrent
-attempts come from many threads at once, on the API and on the HTML form. The
-client address is set with X-Forwarded-For (NUM_PROXIES=1) so each scenario
-has its own address, as students behind different proxies would.
+attempts come from many threads at once, on the API, the site's HTML form and the
+admin's. The client address is set with X-Forwarded-For, trusted because the
+requests come from 127.0.0.1, listed in TRUSTED_PROXIES as a reverse proxy would
+be, so each scenario has its own address.
 """
 
 import re
@@ -20,7 +21,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from accounts.services import SignInLocked
-from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD, AdminFactory, UserFactory
 
 from . import live
 
@@ -40,6 +41,9 @@ def _message(text) -> str:
 
 LOCKED_TEXT = _message(SignInLocked.message)
 BAD_LOGIN_TEXT = "The e-mail address or password is incorrect."
+SITE_LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+ADMIN_BAD_LOGIN_TEXT = "password for a staff account"
 
 
 class Client:
@@ -61,13 +65,14 @@ class Client:
         )
         return response.status_code
 
-    def form_login(self, email: str, password: str) -> str:
-        """Sign in on the HTML form; 'ok', 'locked' or 'invalid'."""
-        page = self.session.get(f"{self.base_url}/accounts/login/", timeout=30)
+    def form_login(self, email: str, password: str, path: str = SITE_LOGIN) -> str:
+        """Sign in on an HTML form (the site's or the admin's); 'ok', 'locked' or
+        'invalid'."""
+        page = self.session.get(f"{self.base_url}{path}", timeout=30)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, page.text[:500]
         response = self.session.post(
-            f"{self.base_url}/accounts/login/",
+            f"{self.base_url}{path}",
             data={
                 "csrfmiddlewaretoken": token.group(1),
                 "username": email,
@@ -81,7 +86,8 @@ class Client:
         assert response.status_code == 200, response.status_code
         if LOCKED_TEXT in response.text:
             return "locked"
-        assert _message(BAD_LOGIN_TEXT) in response.text, response.text[:2000]
+        invalid = ADMIN_BAD_LOGIN_TEXT if path == ADMIN_LOGIN else BAD_LOGIN_TEXT
+        assert _message(invalid) in response.text, response.text[:2000]
         return "invalid"
 
 
@@ -112,7 +118,7 @@ def service(request, tmp_path_factory, django_db_setup):
     with live.gunicorn(
         database_url=live.database_url(connection.settings_dict),
         log_path=tmp_path_factory.mktemp("gunicorn") / "gunicorn.log",
-        NUM_PROXIES=1,
+        TRUSTED_PROXIES="127.0.0.1",
         LOGIN_FAILURE_LIMIT=ACCOUNT_LIMIT,
         LOGIN_ADDRESS_FAILURE_LIMIT=ADDRESS_LIMIT,
         LOGIN_FAILURE_WINDOW=60,
@@ -126,6 +132,12 @@ def service(request, tmp_path_factory, django_db_setup):
 def victim(transactional_db):
     with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
         return UserFactory(email="victim@school.ac.kr")
+
+
+@pytest.fixture
+def admin_victim(transactional_db):
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        return AdminFactory(email="admin-victim@school.ac.kr")
 
 
 @pytest.fixture
@@ -179,6 +191,30 @@ def test_concurrent_failures_on_the_form_lock_the_account_in_every_worker(
     assert clients[1].api_login(victim.email, DEFAULT_PASSWORD) == 429
     deadline = time.monotonic() + LOCKOUT_SECONDS + 15
     while clients[2].form_login(victim.email, DEFAULT_PASSWORD) != "ok":
+        assert time.monotonic() < deadline, "the lock did not end"
+        time.sleep(0.5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_failures_on_the_admin_form_lock_every_door(service, admin_victim):
+    clients = [Client(service, "10.4.0.1") for _ in range(10)]
+    results = _all_at_once(
+        [
+            lambda c=c: c.form_login(admin_victim.email, "wrong-guess", ADMIN_LOGIN)
+            for c in clients
+        ]
+    )
+    assert results.count("invalid") <= ACCOUNT_LIMIT
+    assert results.count("invalid") + results.count("locked") == len(clients)
+    # The right password, on every door, from another address too.
+    assert clients[0].form_login(admin_victim.email, DEFAULT_PASSWORD, ADMIN_LOGIN) == (
+        "locked"
+    )
+    other = Client(service, "10.4.0.2")
+    assert other.api_login(admin_victim.email, DEFAULT_PASSWORD) == 429
+    assert other.form_login(admin_victim.email, DEFAULT_PASSWORD) == "locked"
+    deadline = time.monotonic() + LOCKOUT_SECONDS + 15
+    while other.form_login(admin_victim.email, DEFAULT_PASSWORD, ADMIN_LOGIN) != "ok":
         assert time.monotonic() < deadline, "the lock did not end"
         time.sleep(0.5)
 

@@ -44,6 +44,78 @@ def test_static_files_carry_the_policy_and_nosniff(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def _no_store(response) -> bool:
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    return {"private", "no-store"} <= directives
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/tickets/", "/queue/", "/notifications/", "/"])
+def test_signed_in_pages_are_private_and_not_stored(client, admin_user, path):
+    client.force_login(admin_user)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert _no_store(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/me", "/api/tickets", "/api/tickets/counts", "/api/notifications"]
+)
+def test_api_answers_are_private_and_not_stored(as_user, admin_user, path):
+    response = as_user(admin_user).get(path)
+    assert response.status_code == 200
+    assert _no_store(response)
+
+
+@pytest.mark.django_db
+def test_api_errors_and_tokens_are_not_stored(client, admin_user):
+    assert _no_store(client.get("/api/me"))  # 401
+    assert _no_store(client.get("/api/no-such-thing"))  # 404
+    admin_user.set_password("a-long-password-1")
+    admin_user.save()
+    tokens = client.post(
+        "/api/auth/login",
+        {"email": admin_user.email, "password": "a-long-password-1"},
+        content_type="application/json",
+    )
+    assert tokens.status_code == 200
+    assert _no_store(tokens)
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_is_not_stored_either(client):
+    # It carries a CSRF token tied to this browser's cookie.
+    assert _no_store(client.get("/accounts/login/"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/", "/api/docs/?script="])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_public_api_description_keeps_its_caching_headers(
+    client, admin_user, path, signed_in
+):
+    if signed_in:
+        client.force_login(admin_user)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Cache-Control" not in response
+
+
+def test_static_files_keep_whitenoises_caching_headers(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "private" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_view_that_sets_its_own_cache_control_keeps_it(client):
+    assert client.get("/healthz")["Cache-Control"] == (
+        "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
+
+
 @pytest.mark.django_db
 def test_the_storage_origin_may_be_reached_by_the_pages_for_uploads(client, settings):
     settings.STORAGE_BACKEND = "object"

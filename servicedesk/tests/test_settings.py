@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -215,3 +216,70 @@ def test_env_example_lists_every_setting_read_from_the_environment():
     )
     assert read, "no settings found"
     assert sorted(read - listed) == []
+
+
+def _env_example() -> dict[str, str]:
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+CLIENT_ADDRESS_OF_A_SPOOFED_REQUEST = (
+    "from django.test import RequestFactory; "
+    "from accounts.throttling import client_address; "
+    "print(client_address(RequestFactory().get("
+    "'/', REMOTE_ADDR='192.0.2.10', HTTP_X_FORWARDED_FOR='203.0.113.66')))"
+)
+
+
+def test_the_documented_set_ups_never_trust_a_client_sent_address():
+    # docker-compose.yml publishes `web` itself and reads `.env` (a copy of
+    # .env.example): the peer's address is the client's, whatever the header says.
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web_env = {
+        **compose["x-app"]["environment"],
+        **compose["services"]["web"].get("environment", {}),
+    }
+    assert "TRUSTED_PROXIES" not in web_env and "NUM_PROXIES" not in web_env
+    env = {
+        **_env_example(),
+        "SECRET_KEY": STRONG_KEY,
+        "DATABASE_URL": PRODUCTION_DATABASE_URL,
+    }
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        CLIENT_ADDRESS_OF_A_SPOOFED_REQUEST,
+        env_extra=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "192.0.2.10"
+
+
+def test_a_configured_proxy_is_trusted_and_a_bad_one_refused():
+    env = {"SECRET_KEY": STRONG_KEY, "TRUSTED_PROXIES": "10.0.0.0/8,192.0.2.10"}
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        CLIENT_ADDRESS_OF_A_SPOOFED_REQUEST,
+        env_extra=env,
+    )
+    assert result.stdout.strip() == "203.0.113.66", result.stderr
+    result = run_manage(
+        "check", env_extra={"SECRET_KEY": STRONG_KEY, "TRUSTED_PROXIES": "proxy.local"}
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr
+
+
+def test_the_old_num_proxies_setting_stops_the_start_with_a_clear_message():
+    result = run_manage(
+        "check", env_extra={"SECRET_KEY": STRONG_KEY, "NUM_PROXIES": "1"}
+    )
+    assert result.returncode != 0
+    assert "list the proxies' addresses in TRUSTED_PROXIES" in result.stderr

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -61,11 +62,13 @@ class TicketCursorPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw in (None, ""):
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        try:
+            size = serializers.IntegerField(min_value=1).run_validation(raw)
+        except ValidationError:
             raise ValidationError(
                 {self.page_size_query_param: [_("Give a whole number from 1.")]}
-            )
-        return min(int(raw), self.max_page_size)
+            ) from None
+        return min(size, self.max_page_size)
 
     # --- OpenAPI ---------------------------------------------------------------------
 

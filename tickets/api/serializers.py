@@ -95,8 +95,9 @@ class CategorySlugField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        # PostgreSQL refuses NUL in any text, even in a lookup: a 400, not a 500.
-        if isinstance(data, str) and "\x00" in data:
+        # A slug is text: a list would become a lookup Django reads by recursion
+        # (deep ones a 500). PostgreSQL refuses NUL in any text, even in a lookup.
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
 
@@ -118,16 +119,19 @@ class UserReferenceField(serializers.Field):
         text = str(data).strip()
         if "\x00" in text:
             self.fail("invalid")
-        if text.isdigit() and len(text) < 19:
-            lookup = {"pk": int(text)}
-        elif "@" in text:
-            lookup = {"email__iexact": text}
+        if "@" in text:
+            user = User.objects.filter(email__iexact=text).first()
         else:
-            self.fail("invalid")
-        user = User.objects.filter(**lookup).first()
+            user = User.objects.filter(pk=self.user_id(text)).first()
         if user is None:
             self.fail("does_not_exist")
         return user
+
+    def user_id(self, text: str) -> int:
+        try:
+            return serializers.IntegerField(min_value=1).run_validation(text)
+        except serializers.ValidationError:
+            self.fail("invalid")
 
     def to_representation(self, value):
         return value.pk
@@ -162,6 +166,8 @@ class TicketUpdateSerializer(serializers.Serializer):
     category = CategorySlugField(required=False)
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
+        # A whole number before any lookup (not "²", not a list).
+        pk_field=serializers.IntegerField(min_value=1),
         allow_null=True,
         required=False,
         help_text="An agent's or admin's id, or null to unassign.",

@@ -17,6 +17,7 @@ from ._common import (
 from ._lists import BulkActionForm, PagingForm
 from ._tickets import (
     CloseForm,
+    FollowUpForm,
     ReplyForm,
     StaffUpdateForm,
     TicketCreateForm,
@@ -33,6 +34,7 @@ __all__ = [
     "BulkActionForm",
     "CategoryChoiceField",
     "CloseForm",
+    "FollowUpForm",
     "PagingForm",
     "ReplyForm",
     "StaffUpdateForm",

@@ -82,10 +82,16 @@ class BulkActionForm(forms.Form):
         self.fields["status"].choices = [("", "—"), *Status.choices]
 
     def clean_tickets(self):
-        values = self.cleaned_data["tickets"]
-        if not all(str(value).isdigit() and len(str(value)) < 19 for value in values):
-            raise ValidationError(_("Tick tickets from the list."), code="invalid")
-        ids = sorted({int(value) for value in values})
+        # Each value a ticket id: a whole number in a bigint ("²" is not one).
+        ticket_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+        try:
+            ids = sorted(
+                {ticket_id.clean(value) for value in self.cleaned_data["tickets"]}
+            )
+        except ValidationError:
+            raise ValidationError(
+                _("Tick tickets from the list."), code="invalid"
+            ) from None
         if len(ids) > MAX_BULK_TICKETS:
             raise ValidationError(
                 _("Change at most %(limit)s tickets at once."),

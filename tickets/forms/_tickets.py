@@ -156,6 +156,12 @@ class CloseForm(VersionForm):
     pass
 
 
+class FollowUpForm(forms.Form):
+    """`?about=<id>` on the new-ticket page: the earlier ticket it follows up."""
+
+    about = forms.IntegerField(min_value=1)
+
+
 class StaffUpdateForm(VersionForm):
     """Status, priority, category and assignee, changed together (one version)."""
 

@@ -4,6 +4,7 @@ Import from here: `from tickets import services` then `services.ticket_create(..
 """
 
 from ._common import UNSET
+from .assignees import tickets_unassign_lost_access
 from .automation import tickets_auto_close
 from .categories import DEFAULT_CATEGORIES, categories_seed
 from .events import ticket_attachment_added, ticket_event_record
@@ -37,4 +38,5 @@ __all__ = [
     "ticket_status_change",
     "ticket_update",
     "tickets_auto_close",
+    "tickets_unassign_lost_access",
 ]

@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.api.tokens import RefreshToken
 from accounts.models import Role, User
 from accounts.sync.apply import existing_users, plan_apply
 from accounts.sync.plan import Change, Plan
@@ -249,7 +249,10 @@ def test_a_demoted_agent_gets_only_their_own_tickets_from_the_api_at_once(
 ):
     assert scene["ticket"].pk in scene["staff"].tickets()
     user_change(path, admin_browser, agent, role=Role.REQUESTER)
-    assert scene["ticket"].pk not in scene["staff"].tickets()
+    # The old token ended with the role it carried; a new one is a requester's.
+    assert scene["staff"].api.get("/api/tickets").status_code == 401
+    demoted = Viewer(User.objects.get(pk=agent.pk))
+    assert scene["ticket"].pk not in demoted.tickets()
 
 
 @pytest.mark.parametrize("path", DEMOTION_PATHS)

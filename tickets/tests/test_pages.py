@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from tickets import services
 from tickets.models import Comment, Priority, Status, Ticket
@@ -823,11 +824,25 @@ class TestBulk:
         assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
-def test_inactive_staff_remain_selectable_as_current_assignee(client, agent, ticket):
+def test_a_deactivated_assignee_leaves_the_ticket_unassigned_on_the_page(
+    client, agent, ticket
+):
     leaver = UserFactory(email="leaver@school.ac.kr", role="agent", name="퇴사자")
     services.ticket_assign(ticket=ticket, assignee=leaver, by=agent)
     leaver.is_active = False
-    leaver.save()
+    leaver.save()  # unassigns their open tickets (tickets.services.assignees)
+    client.force_login(agent)
+    form = client.get(detail(ticket)).context["staff_form"]
+    assert form.initial["assignee"] is None
+    assert str(leaver.pk) not in dict(form.fields["assignee"].choices)
+
+
+def test_a_departed_assignee_still_on_a_ticket_stays_selectable(client, agent, ticket):
+    # Deactivated without the model's save (a bulk update): the ticket still
+    # names them, and saving the form unchanged must not fail on that choice.
+    leaver = UserFactory(email="leaver@school.ac.kr", role="agent", name="퇴사자")
+    services.ticket_assign(ticket=ticket, assignee=leaver, by=agent)
+    User.objects.filter(pk=leaver.pk).update(is_active=False)
     client.force_login(agent)
     form = client.get(detail(ticket)).context["staff_form"]
     assert str(leaver.pk) in dict(form.fields["assignee"].choices)

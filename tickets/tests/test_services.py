@@ -512,3 +512,98 @@ def test_ticket_event_record_for_other_apps(ticket, agent):
         internal=True,
     )
     assert event.internal and event.actor == agent
+
+
+# --- assignees who may no longer work tickets ----------------------------------------
+
+
+@pytest.fixture
+def assigned(make_ticket, agent, other_agent):
+    """Tickets assigned to `agent` in each status, and one of `other_agent`'s."""
+
+    def _assign(assignee, status=None):
+        ticket = services.ticket_assign(
+            ticket=make_ticket(), assignee=assignee, by=agent
+        )
+        if status:
+            ticket = services.ticket_status_change(
+                ticket=ticket, status=status, by=agent
+            )
+        return ticket
+
+    return {
+        "in_progress": _assign(agent),
+        "waiting": _assign(agent, Status.WAITING),
+        "resolved": _assign(agent, Status.RESOLVED),
+        "closed": _assign(agent, Status.CLOSED),
+        "other_agent": _assign(other_agent),
+    }
+
+
+def test_tickets_of_someone_who_lost_access_go_back_to_the_queue(assigned, agent):
+    from accounts.models import Role, User
+    from tickets.selectors import ticket_data_version
+
+    before = {name: ticket.version for name, ticket in assigned.items()}
+    # Without the model signals: the service itself is under test here.
+    User.objects.filter(pk=agent.pk).update(role=Role.REQUESTER)
+    version = ticket_data_version()
+
+    released = services.tickets_unassign_lost_access(assignee_ids=[agent.pk])
+
+    assert sorted(t.pk for t in released) == sorted(
+        assigned[name].pk for name in ("in_progress", "waiting", "resolved")
+    )
+    for name in ("in_progress", "waiting", "resolved"):
+        ticket = Ticket.objects.get(pk=assigned[name].pk)
+        assert ticket.assignee is None
+        assert ticket.status == name  # the status stays
+        assert ticket.version == before[name] + 1
+        event = ticket.events.order_by("pk").last()
+        assert (event.kind, event.field) == (EventKind.ASSIGNED, "assignee")
+        assert (event.old_value, event.new_value) == (str(agent.pk), "")
+        assert event.actor is None and not event.internal
+    closed = Ticket.objects.get(pk=assigned["closed"].pk)
+    assert closed.assignee_id == agent.pk  # who worked it stays on record
+    assert closed.version == before["closed"]
+    assert ticket_data_version() > version
+    unassigned = Ticket.objects.filter(assignee__isnull=True, status="in_progress")
+    assert assigned["in_progress"].pk in set(unassigned.values_list("pk", flat=True))
+
+
+def test_someone_who_may_still_be_assigned_keeps_their_tickets(assigned, agent):
+    released = services.tickets_unassign_lost_access(assignee_ids=[agent.pk])
+
+    assert released == []
+    assert Ticket.objects.filter(assignee=agent).count() == 4
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"role": "requester"}, {"is_active": False}],
+    ids=["demoted", "deactivated"],
+)
+def test_demoting_or_deactivating_an_agent_unassigns_their_tickets(
+    assigned, agent, other_agent, change
+):
+    for field, value in change.items():
+        setattr(agent, field, value)
+    agent.save()
+
+    still_assigned = Ticket.objects.filter(assignee=agent)
+    assert list(still_assigned.values_list("status", flat=True)) == [Status.CLOSED]
+    assert Ticket.objects.get(pk=assigned["other_agent"].pk).assignee == other_agent
+    event = Ticket.objects.get(pk=assigned["waiting"].pk).events.order_by("pk").last()
+    assert (event.kind, event.old_value, event.new_value) == (
+        EventKind.ASSIGNED,
+        str(agent.pk),
+        "",
+    )
+
+
+def test_other_changes_to_an_agent_leave_their_tickets(assigned, agent):
+    agent.name = "새 이름"
+    agent.set_password("another-secret-42")
+    agent.save()
+
+    assert Ticket.objects.filter(assignee=agent).count() == 4

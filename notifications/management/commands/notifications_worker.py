@@ -61,7 +61,8 @@ class Command(BaseCommand):
             counts = outbox.process_batch(token=token, limit=batch_size)
             if counts["claimed"] and options.get("verbosity", 1) >= 1:
                 self.stdout.write(
-                    "sent {sent}, deferred {deferred}, failed {failed}".format(**counts)
+                    "sent {sent}, deferred {deferred}, failed {failed}, "
+                    "dropped {dropped}".format(**counts)
                 )
             if once:
                 # Drain everything that is due now, batch after batch.
