@@ -35,7 +35,7 @@ run: venv messages
 ## Run the whole test suite against PostgreSQL (started if it is down).
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: dev-venv messages
-	@scripts/system-deps.sh chromium
+	@scripts/system-deps.sh chromium dovecot-imapd
 	@scripts/ensure-postgres.sh
 	$(BIN)/python manage.py collectstatic --noinput -v 0 --settings=servicedesk.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from inbound import tokens as inbound_tokens
+
 from . import rendering
 from .models import OutboundEmail, OutboundEmailStatus
 from .recipients import may_receive
@@ -137,6 +139,12 @@ def build_message(row: OutboundEmail, connection) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:
         headers["References"] = row.references
+    # Answers go to a signed address that leads back to the ticket (inbound/).
+    reply_to = inbound_tokens.notification_reply_to(
+        ticket_id=row.ticket_id, user_id=row.recipient_id, kind=row.kind
+    )
+    if reply_to:
+        headers["Reply-To"] = reply_to
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,

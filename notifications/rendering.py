@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from inbound.tokens import replies_by_mail
 from tickets.models import Status
 from tickets.people import display_name
 
@@ -162,6 +163,7 @@ def render_email(
             "internal": kind == NotificationKind.INTERNAL_NOTE,
             "language": translation.get_language(),
             "category": _category_name(ticket),
+            "reply_by_mail": replies_by_mail(kind),
         }
         body_text = render_to_string("notifications/email/notification.txt", context)
         body_html = render_to_string("notifications/email/notification.html", context)

@@ -3,6 +3,7 @@
 #   gettext  -> msgfmt, to compile the Korean/English catalogs
 #   chromium -> /usr/bin/chromium for the browser tests, and a Korean font so the
 #               screenshots they save show Hangul
+#   dovecot-imapd -> /usr/sbin/dovecot, the IMAP server the inbound e-mail tests start
 set -euo pipefail
 need=()
 for what in "$@"; do
@@ -12,6 +13,7 @@ for what in "$@"; do
       [ -x /usr/bin/chromium ] || need+=(chromium)
       [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
       ;;
+    dovecot-imapd) [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd) ;;
     *) echo "system-deps: unknown package group '$what'" >&2; exit 2 ;;
   esac
 done

@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "tickets",
     "attachments",
     "notifications",
+    "inbound",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -314,6 +315,45 @@ NOTIFICATIONS_MAX_BODY_CHARS = env.int("NOTIFICATIONS_MAX_BODY_CHARS", default=2
 # Also try to send right after the commit, in the web process. On by default only
 # without SMTP_HOST (console mail, no worker needed); production runs the worker.
 NOTIFICATIONS_SEND_INLINE = env.bool("NOTIFICATIONS_SEND_INLINE", default=not SMTP_HOST)
+
+# --- Inbound e-mail ------------------------------------------------------------
+
+# `manage.py fetch_mail` polls one IMAP mailbox and turns mail into tickets and
+# replies (docs/inbound-email.md). No INBOUND_IMAP_HOST: inbound mail is off.
+INBOUND_IMAP_HOST = env("INBOUND_IMAP_HOST", default="")
+INBOUND_IMAP_SECURITY = env("INBOUND_IMAP_SECURITY", default="ssl")
+if INBOUND_IMAP_SECURITY not in {"ssl", "starttls", "none"}:
+    raise ImproperlyConfigured(
+        'INBOUND_IMAP_SECURITY must be "ssl", "starttls" or "none".'
+    )
+INBOUND_IMAP_PORT = env.int(
+    "INBOUND_IMAP_PORT", default=993 if INBOUND_IMAP_SECURITY == "ssl" else 143
+)
+INBOUND_IMAP_USER = env("INBOUND_IMAP_USER", default="")
+INBOUND_IMAP_PASSWORD = env("INBOUND_IMAP_PASSWORD", default="")
+INBOUND_IMAP_FOLDER = env("INBOUND_IMAP_FOLDER", default="INBOX")
+# Where handled mail is moved (flagged \Seen), and mail that could not be read.
+INBOUND_IMAP_DONE_FOLDER = env("INBOUND_IMAP_DONE_FOLDER", default="Processed")
+INBOUND_IMAP_ERROR_FOLDER = env("INBOUND_IMAP_ERROR_FOLDER", default="Errors")
+INBOUND_IMAP_TIMEOUT = env.int("INBOUND_IMAP_TIMEOUT", default=30)
+INBOUND_POLL_INTERVAL = env.float("INBOUND_POLL_INTERVAL", default=60.0)
+# The desk's address. Notification mails carry Reply-To: <local>+<token>@<domain>
+# of it (the server must deliver plus-addresses to the same mailbox).
+INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
+# Other addresses delivered to the mailbox, each with the category its tickets
+# get, e.g. wifi@school.ac.kr=network,print@school.ac.kr=printing.
+INBOUND_CATEGORY_ALIASES = env.dict("INBOUND_CATEGORY_ALIASES", default={})
+INBOUND_DEFAULT_CATEGORY = env("INBOUND_DEFAULT_CATEGORY", default="other")
+# Mail from an address with no account: "reject" (recorded, nothing created) or
+# "create" (a requester account, only for INBOUND_ALLOWED_DOMAINS).
+INBOUND_UNKNOWN_SENDERS = env("INBOUND_UNKNOWN_SENDERS", default="reject")
+if INBOUND_UNKNOWN_SENDERS not in {"reject", "create"}:
+    raise ImproperlyConfigured('INBOUND_UNKNOWN_SENDERS must be "reject" or "create".')
+INBOUND_ALLOWED_DOMAINS = env.list("INBOUND_ALLOWED_DOMAINS", default=[])
+# At most this many mails per sender in the window (seconds); more are recorded
+# and dropped, so a mail loop cannot flood the queue.
+INBOUND_RATE_LIMIT = env.int("INBOUND_RATE_LIMIT", default=20)
+INBOUND_RATE_WINDOW = env.int("INBOUND_RATE_WINDOW", default=3600)
 
 # --- Tickets -------------------------------------------------------------------
 

@@ -415,3 +415,46 @@ def test_a_url_missing_from_the_table_fails_the_sweep(world, monkeypatch):
     )
     with pytest.raises(AssertionError, match="reports-export: reports/export/"):
         _requests(world)
+
+
+@pytest.mark.django_db
+def test_mail_in_keeps_internal_content_from_the_requester(world, settings):
+    """The mail-in path (inbound/): a requester's reply by e-mail brings an
+    internal original (.eml) and an internal note on a refused file; the
+    requester's pages and API show their reply and none of that."""
+    from attachments.models import Attachment
+    from inbound import services as inbound_services
+    from inbound import tokens
+    from inbound.tests.mails import mail
+    from tickets.models import Comment
+
+    settings.INBOUND_REPLY_ADDRESS = "help@school.ac.kr"
+    ticket = world.tickets["own"]
+    address = tokens.reply_address(ticket_id=ticket.pk, user_id=world.requester.pk)
+    raw = mail(
+        to=address,
+        body="메일로 답장합니다.",
+        attachments=[("refused-by-type.exe", "application/x-msdownload", b"MZ")],
+    )
+    result = inbound_services.inbound_message_process(raw=raw)
+    assert result.message.status == "replied"
+    original = Attachment.objects.get(ticket=ticket, filename__endswith=".eml")
+    note = Comment.objects.filter(ticket=ticket, internal=True).latest("pk")
+    assert original.internal and "refused-by-type.exe" in note.body
+    hidden = [original.filename, "refused-by-type.exe", world.internal_note.body]
+
+    views = [
+        (False, reverse("tickets:detail", args=[ticket.pk])),
+        (True, reverse("ticket-comments", args=[ticket.pk])),
+        (True, reverse("ticket-events", args=[ticket.pk])),
+        (True, reverse("ticket-attachments", args=[ticket.pk])),
+    ]
+    for role, sees_internal in (("requester", False), ("agent", True)):
+        shown = ""
+        for api, path in views:
+            response = _client(world, role, api).get(path)
+            assert response.status_code == 200, path
+            shown += response.content.decode()
+        assert "메일로 답장합니다." in shown
+        for text in hidden:
+            assert (text in shown) == sees_internal, (role, text)
