@@ -3,9 +3,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework_simplejwt.token_blacklist import admin as token_blacklist_admin  # noqa: F401
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from .models import User
 from .services import password_link_send
+
+# The API's refresh-token bookkeeping (sign-out, access changes) is kept by the code,
+# never edited by hand, and simplejwt's admin for it is English only: keep it out of
+# the admin. Its admin module is imported above, so it is registered whatever the order.
+admin.site.unregister([BlacklistedToken, OutstandingToken])
 
 
 class UserCreationForm(AdminUserCreationForm):

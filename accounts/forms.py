@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .backends import sign_in_was_locked
-from .models import User
+from .models import Language, User
 from .throttling import SignInLocked
 
 
@@ -51,3 +51,15 @@ class SetPasswordLinkForm(PasswordResetForm):
 
     def get_users(self, email):
         return User.objects.by_email(email).filter(is_active=True).iterator()
+
+
+class LanguageForm(forms.Form):
+    """The settings page: which language the user reads the desk in."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        # Each language in its own name, as the header's switch shows them.
+        choices=[(Language.KOREAN, "한국어"), (Language.ENGLISH, "English")],
+        widget=forms.RadioSelect,
+        help_text=_("Pages, e-mails and notifications use this language."),
+    )

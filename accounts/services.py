@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .backends import sign_in_was_locked
 from .models import Role, User
@@ -19,6 +22,18 @@ def sign_in_authenticate(*, request, email: str, password: str) -> User | None:
     user = authenticate(request, username=email, password=password)
     if user is None and sign_in_was_locked(request):
         raise SignInLocked()
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language the user reads pages, e-mails and notifications in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {"language": _("Choose Korean or English.")}, code="invalid_choice"
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

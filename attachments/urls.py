@@ -12,6 +12,11 @@ urlpatterns = [
         views.AttachmentUploadView.as_view(),
         name="upload",
     ),
+    path(
+        "tickets/<int:ticket_id>/not-uploaded/",
+        views.NotUploadedView.as_view(),
+        name="not-uploaded",
+    ),
     path("<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="download"),
     path(
         "local/upload/<str:token>", views.LocalUploadView.as_view(), name="local-upload"

@@ -1,4 +1,4 @@
-"""Local-storage endpoints and the pages' form upload and download links.
+"""Local-storage endpoints, the pages' uploads and download links.
 
 The local endpoints stand in for an object storage when STORAGE_BACKEND=local:
 a signed, expiring URL is the only credential, as with a presigned S3 URL.
@@ -6,7 +6,12 @@ a signed, expiring URL is the only credential, as with a presigned S3 URL.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,7 +23,12 @@ from servicedesk.redirects import safe_next_url
 from tickets.models import Ticket
 
 from . import services
-from .forms import AttachmentUploadForm, request_too_large
+from .forms import (
+    AttachmentUploadForm,
+    NotUploadedForm,
+    request_too_large,
+    store_chosen,
+)
 from .models import Attachment, UploadSlot
 from .storage import BadUploadToken, LocalStorage, StorageUnavailable, get_backend
 
@@ -125,6 +135,76 @@ class AttachmentUploadView(LoginRequiredMixin, View):
                 for error in errors:
                     messages.error(request, error)
         return _back(request, ticket)
+
+
+# --- After a form that came with files (new ticket, reply) -----------------------
+
+
+def wants_upload_targets(request) -> bool:
+    """True when the page's script sent the form and will upload the files itself."""
+    preferred = request.get_preferred_type(["text/html", "application/json"])
+    return preferred == "application/json"
+
+
+def files_answer(request, *, ticket, url, files, comment=None, internal=False):
+    """The answer to a form that just opened `ticket` (or `comment` on it).
+
+    The script asked for JSON: it gets where to put the files and where to go
+    next, and no page is rendered (which would use up the success message
+    meant for the page it goes to). Without it, the files came with the form:
+    store them now; any that fails leads to the reply form with a message.
+    """
+    if wants_upload_targets(request):
+        return JsonResponse(
+            {
+                "url": url,
+                "presign_url": reverse("ticket-attachments-presign", args=[ticket.pk]),
+                "register_url": reverse("ticket-attachments", args=[ticket.pk]),
+                "failed_url": reverse("attachments:not-uploaded", args=[ticket.pk]),
+                "comment": comment.pk if comment else None,
+            }
+        )
+    failed = []
+    for chosen in files:
+        reason = store_chosen(
+            chosen, ticket=ticket, by=request.user, comment=comment, internal=internal
+        )
+        if reason:
+            failed.append((chosen.name, reason))
+    if failed:
+        _say_not_uploaded(request, failed)
+        url = reverse("tickets:detail", args=[ticket.pk]) + "#reply"
+    return HttpResponseRedirect(url)
+
+
+def _say_not_uploaded(request, failed) -> None:
+    for name, reason in failed:
+        messages.warning(
+            request,
+            _(
+                "The file “%(name)s” did not upload (%(reason)s). "
+                "The rest is saved: attach the file again here, with a reply."
+            )
+            % {"name": name, "reason": reason},
+        )
+
+
+class NotUploadedView(LoginRequiredMixin, View):
+    """The script reports files it could not upload after the form's write.
+
+    Only a message for the page the script then goes to: nothing is stored.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, ticket_id):
+        get_object_or_404(Ticket.objects.visible_to(request.user), pk=ticket_id)
+        form = NotUploadedForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse(form.errors, status=400)
+        reason = form.cleaned_data["reason"] or _("the upload failed")
+        _say_not_uploaded(request, [(form.cleaned_data["name"], reason)])
+        return HttpResponse(status=204)
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -13,25 +14,46 @@ from .models import (
 )
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The mail's language by its name ("한국어"), not its code ("ko")."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(language=self.value())
+        return queryset
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
+    # Seven short columns fit next to the filters at 1280 px; the times of the next
+    # attempt and of sending, and the whole subject and error, are on the mail's page.
     list_display = (
         "created_at",
         "to_address",
-        "subject",
+        "short_subject",
         "kind",
         "status",
         "attempts",
-        "next_attempt_at",
-        "sent_at",
         "short_error",
     )
-    list_filter = ("status", "kind", "language", "rendered")
+    list_filter = ("status", "kind", LanguageFilter, "rendered")
     search_fields = ("to_address", "subject", "message_id", "last_error")
     date_hierarchy = "created_at"
     list_select_related = ()
     actions = ["retry", "mark_failed"]
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+    # Every field, read-only; the language by its name rather than its code.
+    fields = [
+        "language_name" if field.name == "language" else field.name
+        for field in OutboundEmail._meta.fields
+        if field.name != "id"
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         # Mails are queued by ticket changes only.
@@ -41,9 +63,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         # Viewable, never edited by hand; actions change the state.
         return False
 
+    @admin.display(description=_("language"))
+    def language_name(self, obj):
+        return dict(settings.LANGUAGES).get(obj.language, obj.language)
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def short_subject(self, obj):
+        return Truncator(obj.subject).chars(60)
+
     @admin.display(description=_("last error"))
     def short_error(self, obj):
-        return Truncator(obj.last_error).chars(121)
+        return Truncator(obj.last_error).chars(60)
 
     @admin.action(description=_("Retry sending (failed or pending mails)"))
     def retry(self, request, queryset):

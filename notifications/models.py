@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,8 +48,11 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    # Rendered once, in the recipient's language, when the event happened.
+    # Rendered when the event happened, in the recipient's language then
+    # (`text`) and in every language of the site (`texts`, code -> text), so
+    # the list follows the language the recipient reads now.
     text = models.CharField(_("text"), max_length=500)
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -72,6 +75,15 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def text_in(self, language: str) -> str:
+        """The text in `language` (rows written before `texts`: as written)."""
+        return self.texts.get(language) or self.text
+
+    @property
+    def display_text(self) -> str:
+        """The text in the active language (the reader's, on pages)."""
+        return self.text_in(translation.get_language())
 
 
 class QueuedEvent(models.Model):

@@ -105,10 +105,17 @@ def _category_name(ticket) -> str:
     return one_line(getattr(category, "name", "") or "")
 
 
-def notification_text(**event) -> str:
-    recipient = event["recipient"]
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        return Truncator(headline(**event)).chars(500)
+def notification_texts(**event) -> dict[str, str]:
+    """The in-app text in every language of the site: {code: text}.
+
+    Stored with the notification, so the list shows the language its reader
+    reads when they look, not the one they read when the event happened.
+    """
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = Truncator(headline(**event)).chars(500)
+    return texts
 
 
 @dataclass
@@ -137,9 +144,13 @@ def _quoted_text(*, ticket, kind, comment) -> str:
 
 
 def render_email(
-    *, ticket, kind, actor, recipient, comment=None, new_value=""
+    *, ticket, kind, actor, recipient, comment=None, new_value="", happened_at=None
 ) -> RenderedEmail:
-    """Subject, both bodies and threading headers of one mail to one recipient."""
+    """Subject, both bodies and threading headers of one mail to one recipient.
+
+    `happened_at` is written with the language's DATETIME_FORMAT, as the pages
+    and the notification list write a moment.
+    """
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         quoted, truncated = _excerpt(
             _quoted_text(ticket=ticket, kind=kind, comment=comment)
@@ -164,6 +175,7 @@ def render_email(
             "language": translation.get_language(),
             "category": _category_name(ticket),
             "reply_by_mail": replies_by_mail(kind),
+            "happened_at": happened_at,
         }
         body_text = render_to_string("notifications/email/notification.txt", context)
         body_html = render_to_string("notifications/email/notification.html", context)
@@ -216,6 +228,7 @@ def render_outbound(row) -> None:
         recipient=recipient,
         comment=row.comment,
         new_value=row.new_value,
+        happened_at=row.created_at,
     )
     row.subject = rendered.subject[:300]
     row.body_text = rendered.body_text

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
 
@@ -29,7 +30,7 @@ from .recipients import event_recipients
 from .rendering import (
     email_subject,
     mail_domain,
-    notification_text,
+    notification_texts,
     one_line,
     thread_headers,
 )
@@ -156,11 +157,11 @@ def fan_out(
     )
     if not recipients:
         return []
-    texts = _HeadlineCache(ticket=ticket, kind=kind, actor=actor, new_value=new_value)
+    headlines = _HeadlineCache(
+        ticket=ticket, kind=kind, actor=actor, new_value=new_value
+    )
     Notification.objects.bulk_create(
-        Notification(
-            recipient=user, kind=kind, ticket=ticket, actor=actor, text=texts.get(user)
-        )
+        _notification(user, headlines.get(user), ticket=ticket, kind=kind, actor=actor)
         for user in recipients
     )
     preferences = {
@@ -195,28 +196,32 @@ def fan_out(
     return [row.pk for row in created if row.status == OutboundEmailStatus.PENDING]
 
 
-class _HeadlineCache:
-    """In-app texts of one event, rendered once per kind of reader.
+def _notification(user, texts, **event) -> Notification:
+    language = user.language or settings.LANGUAGE_CODE
+    text = texts.get(language) or texts[settings.LANGUAGE_CODE]
+    return Notification(recipient=user, text=text, texts=texts, **event)
 
-    The sentence depends only on the reader's language and on who they are
-    relative to the event (the requester, the actor, staff or not), so 20
-    agents of one language share one rendering.
+
+class _HeadlineCache:
+    """In-app texts of one event (every language), rendered once per kind of reader.
+
+    The sentence depends only on who the reader is relative to the event (the
+    requester, the actor, staff or not), so 20 agents share one rendering.
     """
 
     def __init__(self, **event):
         self.event = event
         self.texts = {}
 
-    def get(self, user) -> str:
+    def get(self, user) -> dict[str, str]:
         ticket, actor = self.event["ticket"], self.event["actor"]
         key = (
-            user.language or settings.LANGUAGE_CODE,
             user.pk == ticket.requester_id,
             actor is not None and user.pk == actor.pk,
             is_staff_member(user),
         )
         if key not in self.texts:
-            self.texts[key] = notification_text(recipient=user, **self.event)
+            self.texts[key] = notification_texts(recipient=user, **self.event)
         return self.texts[key]
 
 
@@ -274,7 +279,7 @@ def preference_update(*, user, **choices) -> NotificationPreference:
 def notification_mark_read(*, notification: Notification, user) -> Notification:
     """Mark one of the user's notifications read (again: a no-op)."""
     if notification.recipient_id != user.pk:
-        raise PermissionDenied("Not your notification.")
+        raise PermissionDenied(_("This notification is not yours."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(

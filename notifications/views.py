@@ -1,4 +1,4 @@
-"""The notifications page, mark read, and the e-mail preferences page."""
+"""The notifications page, opening and marking read, the e-mail preferences page."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,6 +26,20 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.notification_list(user=self.request.user)
+
+
+class OpenView(LoginRequiredMixin, View):
+    """A notification's link: marks it read, then shows its ticket.
+
+    A GET (it is a link) whose only effect is idempotent: read stays read.
+    """
+
+    def get(self, request, pk):
+        notification = get_object_or_404(
+            selectors.notification_list(user=request.user), pk=pk
+        )
+        services.notification_mark_read(notification=notification, user=request.user)
+        return redirect("tickets:detail", notification.ticket_id)
 
 
 class MarkReadView(LoginRequiredMixin, View):

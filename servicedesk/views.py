@@ -1,11 +1,12 @@
-"""Project-level views: the health check, the home page, the 404 and 500 handlers."""
+"""Project-level views: the health check, the home page, the error pages, favicon."""
 
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
-from django.utils.html import escape
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -58,9 +59,9 @@ def server_error(request):
 
     While PostgreSQL restarts, a request fails cleanly with 503 and Retry-After
     (JSON under /api/, a small page elsewhere) and the worker keeps running;
-    CONN_HEALTH_CHECKS reconnects on the next request. This answer touches
-    neither the database nor templates (their context processors read it).
-    Any other error is Django's own 500.
+    CONN_HEALTH_CHECKS reconnects on the next request. The page is rendered
+    without the request, so no context processor runs and nothing reads the
+    database. Any other error is Django's own 500 (500.html, empty context).
     """
     error = sys.exc_info()[1]
     if not isinstance(error, OperationalError | InterfaceError):
@@ -70,9 +71,21 @@ def server_error(request):
         response = JsonResponse({"detail": message}, status=503)
     else:
         response = HttpResponse(
-            f"<!doctype html><title>503</title><h1>503</h1><p>{escape(message)}</p>",
-            status=503,
-            content_type="text/html; charset=utf-8",
+            render_to_string("503.html", {"message": message}), status=503
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form, in the site's layout and language.
+
+    Rendered with the request (unlike Django's own page), so the header shows
+    who is signed in and the page carries a fresh token for the next try.
+    """
+    return render(request, "403_csrf.html", status=403)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page that names no icon."""
+    return redirect(static("favicon.svg"))

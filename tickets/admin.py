@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from notifications.admin import CategoryAgentInline
 
-from . import policies, services
+from . import policies, presenters, services
 from .models import Category, Comment, Priority, Status, Ticket, TicketEvent
 
 DETAIL_FIELDS = ("title", "description", "location", "contact_phone")
@@ -101,19 +101,31 @@ class CommentInline(ReadOnlyInline):
 
 
 class TicketEventInline(ReadOnlyInline):
+    """The history, each entry in words as the ticket page says it (no raw codes)."""
+
     model = TicketEvent
-    fields = (
-        "created_at",
-        "actor",
-        "kind",
-        "field",
-        "old_value",
-        "new_value",
-        "internal",
-    )
+    fields = ("created_at", "kind", "summary", "internal")
     readonly_fields = fields
     ordering = ("created_at", "id")
     verbose_name_plural = _("history")
+
+    def __init__(self, parent_model, admin_site):
+        super().__init__(parent_model, admin_site)
+        self.sentences = {}  # event id -> sentence, filled by get_formset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inline instances are made per request, so the sentences belong to this one.
+        if obj is not None:
+            events = TicketEvent.objects.filter(ticket=obj).select_related("actor")
+            self.sentences = {
+                item["event"].pk: item["text"]
+                for item in presenters.timeline(events, viewer=request.user)
+            }
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("what happened"))
+    def summary(self, event):
+        return self.sentences.get(event.pk, "")
 
 
 @admin.register(Ticket)
@@ -175,6 +187,10 @@ class TicketAdmin(admin.ModelAdmin):
         "closed_at",
         "version",
     )
+
+    @admin.display(description=_("reference"), ordering="pk")
+    def reference(self, ticket):
+        return ticket.reference
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets

@@ -54,18 +54,26 @@ class ChoiceListFilter(django_filters.Filter):
         return queryset.filter(**{f"{self.field_name}__in": value})
 
 
+def statuses_of(codes) -> list[str]:
+    """The statuses a status filter's codes stand for (no codes, or `all`: all)."""
+    if not codes or ALL in codes:
+        return list(Status.values)
+    return sorted(
+        {
+            status
+            for code in codes
+            for status in (OPEN_STATUSES if code == OPEN else (code,))
+        }
+    )
+
+
 class StatusFilter(ChoiceListFilter):
     """Statuses, or `open` (new, in progress, waiting), or `all`."""
 
     def filter(self, queryset, value):
         if not value or ALL in value:
             return queryset
-        statuses = {
-            status
-            for code in value
-            for status in (OPEN_STATUSES if code == OPEN else (code,))
-        }
-        return queryset.filter(status__in=sorted(statuses))
+        return queryset.filter(status__in=statuses_of(value))
 
 
 def status_menu():
@@ -83,7 +91,10 @@ class TicketFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_q",
         max_length=200,
-        help_text=_("Words to find in the reference, title or description."),
+        help_text=_(
+            "Words to find in the reference, title, description or location; "
+            "staff also find the requester's name or e-mail."
+        ),
     )
     status = StatusFilter(
         label=_("Status"),
@@ -160,7 +171,7 @@ class TicketFilter(django_filters.FilterSet):
             self.filters[name].extra["help_text"] = ""
 
     def filter_q(self, queryset, name, value):
-        return ticket_search(queryset, value)
+        return ticket_search(queryset, value, people=is_staff_member(self.user))
 
     def filter_assignee(self, queryset, name, value):
         if value == "me":

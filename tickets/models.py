@@ -115,15 +115,17 @@ class Ticket(models.Model):
     search_bigrams = models.TextField(blank=True, default="", editable=False)
     # What a search term is looked for in, computed by the database on every
     # write: stored upper-cased, so a search upper-cases the term only, not
-    # every row it tests; one trigram index on it (migration 0005) serves
-    # title and description at once.
+    # every row it tests; one trigram index on it (migration 0006) serves
+    # title, description and location at once.
     search_text = models.GeneratedField(
         expression=Upper(
             Concat(
                 "title",
                 models.Value(" "),
                 "description",
-                # A CharField and a TextField: PostgreSQL's Concat must be told.
+                models.Value(" "),
+                "location",
+                # Char and text fields: PostgreSQL's Concat must be told.
                 output_field=models.TextField(),
             )
         ),
@@ -282,7 +284,8 @@ class TicketEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.ticket_id} {self.kind}"
+        # Words, not codes: the admin lists the history by this (no query: the id only).
+        return f"{reference_for(self.ticket_id)} · {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

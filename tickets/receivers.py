@@ -33,8 +33,9 @@ from .models import Category
 from .services import counters, tickets_unassign_lost_access
 
 # A save of only these changes nothing a cached answer shows: signing in
-# (`last_login`) and a new password hash (Django saves each on its own).
-UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
+# (`last_login`), a new password hash (Django saves each on its own) and the
+# language one reads in (every key holds the viewer's language already).
+UNSHOWN_USER_FIELDS = frozenset({"last_login", "password", "language"})
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -25,6 +25,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django.views.generic.base import TemplateResponseMixin
 
+from attachments.forms import ChosenFilesForm
+from attachments.views import files_answer
 from servicedesk.redirects import safe_next_url
 
 from . import cache as ticket_cache
@@ -203,10 +205,54 @@ class QueueView(StaffOnlyMixin, TicketListView):
             )
         )
 
+    # Column headers that sort the list: (column, first click, second click).
+    SORT_COLUMNS = (
+        ("ticket", "-created_at", "created_at"),
+        ("priority", "-priority", "priority"),
+        ("updated", "-updated_at", "updated_at"),
+    )
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return selectors.ticket_counts(user=self.request.user)
+
+    @cached_property
+    def total(self) -> int | None:
+        """How many tickets match the filters; None when a filter is invalid."""
+        try:
+            return selectors.ticket_total(self.filterset, status_counts=self.counts)
+        except ValidationError:
+            return None
+
+    @cached_property
+    def sort_headers(self) -> dict[str, dict]:
+        """Per sortable column: the link that sorts by it and its `aria-sort`.
+
+        The link sets the list's `ordering` (the one the "Sort by" menu sets);
+        on the column the list is sorted by, it turns the order round.
+        """
+        current = self.paging.values()["ordering"]
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        url = reverse(self.list_url_name)
+        headers = {}
+        for column, first, second in self.SORT_COLUMNS:
+            sorted_here = current in (first, second)
+            query["ordering"] = second if current == first else first
+            headers[column] = {
+                "url": f"{url}?{query.urlencode()}",
+                "aria_sort": (
+                    ("descending" if current.startswith("-") else "ascending")
+                    if sorted_here
+                    else None
+                ),
+            }
+        return headers
+
     @cached_property
     def status_tabs(self):
         """Links to each status with its count, keeping the other filters."""
-        counts = selectors.ticket_counts(user=self.request.user)
+        counts = self.counts
         current = self.filter_data().get("status")
         open_total = sum(counts[code] for code in OPEN_STATUSES)
         tabs = [("open", _("Open"), open_total)]
@@ -246,13 +292,19 @@ class BulkActionView(StaffOnlyMixin, View):
         tickets = selectors.tickets_by_ids(
             user=request.user, ids=form.cleaned_data["tickets"]
         )
-        done, failed = 0, []
+        done, claimed, failed = 0, 0, []
+        status_change = form.cleaned_data["operation"] == BulkActionForm.STATUS
         for ticket in tickets:
+            unassigned = ticket.assignee_id is None
             try:
-                self.apply(form, ticket)
-                done += 1
+                changed = self.apply(form, ticket)
             except SERVICE_ERRORS as error:
                 failed.append(f"{ticket.reference}: {' '.join(_messages(error))}")
+                continue
+            done += 1
+            # A status change assigns nobody's ticket put in progress to its actor.
+            if status_change and unassigned and changed.assignee_id is not None:
+                claimed += 1
         if done:
             messages.success(
                 request,
@@ -260,6 +312,16 @@ class BulkActionView(StaffOnlyMixin, View):
                     "%(count)s ticket changed.", "%(count)s tickets changed.", done
                 )
                 % {"count": done},
+            )
+        if claimed:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)s of them had no assignee: it is assigned to you.",
+                    "%(count)s of them had no assignee: they are assigned to you.",
+                    claimed,
+                )
+                % {"count": claimed},
             )
         for failure in failed:
             messages.error(request, failure)
@@ -271,7 +333,7 @@ class BulkActionView(StaffOnlyMixin, View):
             return services.ticket_assign(
                 ticket=ticket, assignee=form.assignee_for(by), by=by
             )
-        return services.ticket_status_change(
+        return services.ticket_status_change_and_claim(
             ticket=ticket, status=form.cleaned_data["status"], by=by
         )
 
@@ -323,7 +385,14 @@ class TicketCreateView(LoginRequiredMixin, FormView):
             _("Ticket %(reference)s is open. We will reply here.")
             % {"reference": ticket.reference},
         )
-        return redirect("tickets:detail", pk=ticket.pk)
+        # The files were checked with the form; now they go to the new ticket
+        # (or the page's script is told where to put them).
+        return files_answer(
+            self.request,
+            ticket=ticket,
+            url=reverse("tickets:detail", args=[ticket.pk]),
+            files=form.cleaned_data["files"],
+        )
 
 
 class TicketOnBehalfView(StaffOnlyMixin, TicketCreateView):
@@ -355,10 +424,9 @@ def followup_initial(ticket, description: str = "") -> dict:
 # --- The ticket page ------------------------------------------------------------------
 
 
-# The ticket page's forms (their ids in ticket_detail_content.html and the
-# files block): each gets this request's CSRF token from outside the cached
-# fragment.
-CSRF_FORM_IDS = ("reply", "followup", "assign-me", "manage", "close", "attach-form")
+# The ticket page's forms (their ids in ticket_detail_content.html): each
+# gets this request's CSRF token from outside the cached fragment.
+CSRF_FORM_IDS = ("reply", "followup", "assign-me", "manage", "close")
 
 
 class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
@@ -406,6 +474,11 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
         if policies.can_edit_staff_fields(user, ticket):
             context["staff_form"] = SimpleLazyObject(
                 lambda: StaffUpdateForm(ticket=ticket, staff=selectors.staff_list())
+            )
+        if is_staff:
+            # Lazy: read only when the page's fragment is not in the cache.
+            context["requester_tickets"] = selectors.requester_recent_tickets(
+                user=user, ticket=ticket
             )
         if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
             context["assign_form"] = SimpleLazyObject(
@@ -461,23 +534,47 @@ class TicketReplyView(TicketActionView):
     def handle(self, ticket):
         user = self.request.user
         form = ReplyForm(self.request.POST, user=user, ticket=ticket)
-        if not form.is_valid():
-            return self.render_page(ticket, reply_form=form)
+        # The reply form's file picker: checked before the reply is written.
+        files = ChosenFilesForm(self.request.POST, self.request.FILES)
+        if not all([form.is_valid(), files.is_valid()]):
+            return self.render_page(ticket, reply_form=form, files_form=files)
+        message = {"body": form.cleaned_data["body"], "internal": form.internal}
         try:
-            comment = services.ticket_reply(
-                ticket=ticket,
-                by=user,
-                body=form.cleaned_data["body"],
-                internal=form.internal,
-            )
+            if form.status:
+                comment = services.ticket_reply_and_status_change(
+                    ticket=ticket,
+                    by=user,
+                    status=form.status,
+                    version=form.cleaned_data["version"],
+                    **message,
+                )
+            else:
+                comment = services.ticket_reply(ticket=ticket, by=user, **message)
         except SERVICE_ERRORS as error:
             return self.reply_refused(form, error)
-        if comment.internal:
-            messages.success(self.request, _("Internal note added."))
-        else:
-            messages.success(self.request, _("Your reply was sent."))
+        messages.success(self.request, self.sent_message(comment, form.status))
         url = reverse("tickets:detail", kwargs={"pk": ticket.pk})
-        return redirect(f"{url}#comment-{comment.pk}")
+        return files_answer(
+            self.request,
+            ticket=ticket,
+            url=f"{url}#comment-{comment.pk}",
+            files=files.cleaned_data["files"],
+            comment=comment,
+            internal=comment.internal,
+        )
+
+    @staticmethod
+    def sent_message(comment, status: str) -> str:
+        if status:
+            label = Status(comment.ticket.status).label
+            if comment.internal:
+                text = _("Internal note added; the ticket is now “%(status)s”.")
+            else:
+                text = _("Your reply was sent; the ticket is now “%(status)s”.")
+            return text % {"status": label}
+        if comment.internal:
+            return _("Internal note added.")
+        return _("Your reply was sent.")
 
     def reply_refused(self, form, error):
         ticket = self.get_ticket()
@@ -546,8 +643,13 @@ class TicketAssignToMeView(TicketActionView):
             )
         except SERVICE_ERRORS as error:
             return self.failed("assign_form", form, error)
-        messages.success(self.request, _("The ticket is assigned to you."))
-        return redirect("tickets:detail", pk=ticket.pk)
+        messages.success(
+            self.request,
+            _("%(reference)s is assigned to you.") % {"reference": ticket.reference},
+        )
+        # From a queue row the agent goes on down the queue.
+        detail = reverse("tickets:detail", kwargs={"pk": ticket.pk})
+        return HttpResponseRedirect(safe_next_url(self.request, detail))
 
 
 def home_page(request):

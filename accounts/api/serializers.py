@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
-from ..models import User
+from ..models import Language, User
 from .authentication import AccessStampJWTAuthentication
 from .tokens import RefreshToken
 
@@ -25,6 +25,12 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "role", "department", "language"]
         read_only_fields = fields
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """What the caller may change about themselves: their language."""
+
+    language = serializers.ChoiceField(choices=Language.choices)
 
 
 class AccessStampRefreshSerializer(TokenRefreshSerializer):

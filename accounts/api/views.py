@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from ..services import SignInLocked, sign_in_authenticate
+from ..services import SignInLocked, sign_in_authenticate, user_language_set
 from .serializers import (
     AccessStampRefreshSerializer,
     LoginSerializer,
     MeSerializer,
+    MeUpdateSerializer,
     RefreshSerializer,
     TokenPairSerializer,
 )
@@ -99,8 +100,19 @@ class LogoutView(TokenEndpoint):
 
 
 class MeView(APIView):
-    """The signed-in caller's profile."""
+    """The signed-in caller's profile; PATCH changes their language."""
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer},
+        examples=[OpenApiExample("English", value={"language": "en"})],
+    )
+    def patch(self, request):
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_language_set(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(request.user).data)

@@ -39,7 +39,9 @@ def closed_ticket(requester, ticket):
     return ticket
 
 
-def _attach(user, ticket, *, filename="보고서.pdf", size=1536, internal=False):
+def _attach(
+    user, ticket, *, filename="보고서.pdf", size=1536, internal=False, comment=None
+):
     """A file attached the way the API does it: presign, store, register."""
     key = services.attachment_presign(
         ticket=ticket,
@@ -58,13 +60,20 @@ def _attach(user, ticket, *, filename="보고서.pdf", size=1536, internal=False
         content_type="application/pdf",
         size=size,
         internal=internal,
+        comment=comment,
     )
 
 
 def _render(source, user, ticket=None, *, path="/tickets/1/", **context):
     request = RequestFactory().get(path)
     request.user = user
-    context = {"request": request, "ticket": ticket, "csrf_token": "tok", **context}
+    context = {
+        "request": request,
+        "user": user,
+        "ticket": ticket,
+        "csrf_token": "tok",
+        **context,
+    }
     return Template("{% load attachments_ui %}" + source).render(Context(context))
 
 
@@ -161,79 +170,40 @@ def test_a_ticket_without_files_says_so(agent, ticket):
     assert not _find(html, "ul")
 
 
-def test_block_carries_what_the_script_reads(settings, agent, ticket):
+def test_block_has_no_form_of_its_own_and_points_to_the_reply(agent, ticket):
+    # One file picker on the ticket page: the reply form's.
     html = _render(LIST, agent, ticket)
     (section,) = _find(html, "section", id="attachments")
     assert "data-attachments" in section
-    assert section["data-ticket"] == str(ticket.pk)
-    assert _api_urls(ticket).items() <= section.items()
-    (form,) = _find(html, "form", **{"data-attach-form": None})
-    assert form["action"] == reverse("attachments:upload", args=[ticket.pk])
-    assert form["enctype"] == "multipart/form-data"
-    (picker,) = _find(html, "input", type="file", name="file")
-    assert "data-attach" in picker
-    assert picker["data-max-bytes"] == str(settings.ATTACHMENT_MAX_BYTES)
-    assert picker["accept"] == ",".join(settings.ATTACHMENT_TYPES)
-    assert _api_urls(ticket).items() <= picker.items()
-    (status,) = _find(html, "p", **{"data-attach-status": None})
-    assert status["data-msg-uploading"] == "Uploading %(name)s…"
-    assert status["data-msg-done"] == "Uploaded."
-    assert status["data-msg-too-large"] == "%(name)s is larger than 25.0\xa0MB."
-    assert status["data-msg-failed"] == "Could not upload %(name)s: %(reason)s"
-    assert _find(html, "button", type="submit")
-    assert _find(html, "script", src="/static/js/attachments.js")
-
-
-def test_upload_form_posts_back_to_this_page(requester, ticket):
-    path = f"/tickets/{ticket.pk}/?q=a&b=<c>"
-    html = _render(LIST, requester, ticket, path=path)
-    (back,) = _find(html, "input", type="hidden", name="next")
-    assert back["value"] == f"/tickets/{ticket.pk}/?q=a&b=%3Cc%3E#attachments"
-
-
-def test_upload_form_takes_its_token_from_the_page(requester, ticket):
-    # The block sits in the ticket page's cached fragment: no token inside it;
-    # the page puts one outside, tied to the form by id (see the next test).
-    html = _render(LIST, requester, ticket, csrf_token='tok"<&>')
-    (form,) = _find(html, "form", **{"data-attach-form": None})
-    assert form["id"] == "attach-form"
-    assert not _find(html, "input", name="csrfmiddlewaretoken")
-
-
-def test_only_staff_are_offered_the_internal_checkbox(agent, requester, ticket):
-    staff_html = _render(LIST, agent, ticket)
-    requester_html = _render(LIST, requester, ticket)
-    assert _find(staff_html, "input", type="checkbox", name="internal")
-    (picker,) = _find(staff_html, "input", type="file")
-    assert picker["data-internal-field"] == "internal"
-    assert picker["data-internal-value"] == "on"
-    assert _find(requester_html, "form", **{"data-attach-form": None})
-    assert not _find(requester_html, "input", type="checkbox")
-    assert "data-internal-field" not in requester_html
-
-
-def test_no_upload_form_where_the_requester_may_not_attach(requester, closed_ticket):
-    html = _render(LIST, requester, closed_ticket)
     assert not _find(html, "form")
-    assert _find(html, "section", **{"data-attachments": None})
+    assert not _find(html, "input", type="file")
+    assert _find(html, "a", href="#reply")
+    assert "To add a file, attach it to a reply." in _parse(html).text
 
 
-def test_staff_may_still_attach_to_a_closed_ticket(agent, closed_ticket):
-    html = _render(LIST, agent, closed_ticket)
-    upload = reverse("attachments:upload", args=[closed_ticket.pk])
-    assert _find(html, "form", action=upload)
-
-
-def test_the_limit_and_types_follow_the_settings(settings, requester, ticket):
-    settings.ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
-    settings.ATTACHMENT_TYPES = ["application/pdf", "text/plain"]
+def test_block_lists_only_files_sent_without_a_reply(requester, ticket):
+    comment = ticket_services.ticket_reply(ticket=ticket, by=requester, body="로그")
+    loose = _attach(requester, ticket, filename="loose.pdf")
+    _attach(requester, ticket, filename="with-reply.pdf", comment=comment)
     html = _render(LIST, requester, ticket)
-    (picker,) = _find(html, "input", type="file")
-    assert picker["accept"] == "application/pdf,text/plain"
-    assert picker["data-max-bytes"] == "2097152"
-    assert "Up to 2.0\xa0MB: images" in html
-    (status,) = _find(html, "p", **{"data-attach-status": None})
-    assert status["data-msg-too-large"] == "%(name)s is larger than 2.0\xa0MB."
+    assert [a["href"] for a in _find(html, "a", download=None)] == [_download(loose)]
+    assert "with-reply.pdf" not in html
+
+
+def test_block_says_where_the_files_are_when_all_came_with_replies(requester, ticket):
+    comment = ticket_services.ticket_reply(ticket=ticket, by=requester, body="로그")
+    _attach(requester, ticket, comment=comment)
+    html = _render(LIST, requester, ticket)
+    assert "The files are shown with the replies they came with." in html
+    assert "No files yet." not in html
+
+
+def test_no_pointer_to_the_reply_where_the_requester_may_not_attach(
+    requester, closed_ticket
+):
+    html = _render(LIST, requester, closed_ticket)
+    assert not _find(html, "a", href="#reply")
+    assert _find(html, "section", **{"data-attachments": None})
 
 
 def test_korean_when_korean_is_active(agent, ticket):
@@ -241,15 +211,8 @@ def test_korean_when_korean_is_active(agent, ticket):
     with translation.override("ko"):
         html = _render(LIST, agent, ticket)
     text = _parse(html).text
-    for words in ["파일", "내부용", "파일 첨부하기", "업로드"]:
+    for words in ["파일", "내부용", "파일을 추가하려면 답글에 첨부하세요."]:
         assert words in text
-    assert "최대 25.0\xa0MB: 이미지, PDF" in html
-    assert "내부용 (IT 직원만)" in html
-    (status,) = _find(html, "p", **{"data-attach-status": None})
-    assert status["data-msg-uploading"] == "%(name)s 업로드 중…"
-    assert status["data-msg-done"] == "업로드했습니다."
-    assert status["data-msg-too-large"] == "%(name)s 파일이 25.0\xa0MB보다 큽니다."
-    assert status["data-msg-failed"] == "%(name)s 파일을 올리지 못했습니다: %(reason)s"
 
 
 @pytest.mark.parametrize("role", ["agent", "requester"])
@@ -267,15 +230,43 @@ def test_the_block_runs_one_query(request, django_assert_num_queries, ticket, ro
 def test_new_ticket_input_has_no_api_urls(settings, requester):
     html = _render(NEW_TICKET_INPUT, requester)
     (field,) = _find(html, "div", **{"data-attach-field": None})
-    assert "hidden" in field
+    assert "hidden" not in field  # it works without JavaScript too
     (picker,) = _find(html, "input", type="file", id="attach-files")
+    assert picker["name"] == "files"
     assert "multiple" in picker and "data-attach" in picker
     assert picker["data-max-bytes"] == str(settings.ATTACHMENT_MAX_BYTES)
+    assert picker["accept"] == ",".join(settings.ATTACHMENT_TYPES)
     assert "data-presign-url" not in picker
     assert "data-internal-field" not in picker
-    assert _find(html, "p", **{"data-attach-status": None})
-    assert "To attach files without JavaScript" in html
     assert _find(html, "script", src="/static/js/attachments.js")
+
+
+def test_input_carries_the_status_messages_and_a_progress_bar(requester):
+    html = _render(NEW_TICKET_INPUT, requester)
+    (status,) = _find(html, "p", **{"data-attach-status": None})
+    assert status["data-msg-uploading"] == "Uploading %(name)s…"
+    assert status["data-msg-done"] == "Uploaded."
+    assert status["data-msg-too-large"] == "%(name)s is larger than 25.0\xa0MB."
+    assert status["data-msg-type"].startswith("Files like %(name)s cannot be")
+    assert status["data-msg-nothing-sent"].startswith("Nothing was sent")
+    assert status["data-msg-failed"] == "Could not upload %(name)s: %(reason)s"
+    (box,) = _find(html, "div", **{"data-attach-progress": None})
+    assert "hidden" in box
+    (bar,) = _find(html, "progress")
+    assert (bar["max"], bar["value"]) == ("100", "0")
+    assert _find(html, "span", **{"data-attach-percent": None})
+
+
+def test_the_limit_and_types_follow_the_settings(settings, requester, ticket):
+    settings.ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
+    settings.ATTACHMENT_TYPES = ["application/pdf", "text/plain"]
+    html = _render(REPLY_INPUT, requester, ticket)
+    (picker,) = _find(html, "input", type="file")
+    assert picker["accept"] == "application/pdf,text/plain"
+    assert picker["data-max-bytes"] == "2097152"
+    assert "Up to 2.0\xa0MB each: images" in html
+    (status,) = _find(html, "p", **{"data-attach-status": None})
+    assert status["data-msg-too-large"] == "%(name)s is larger than 2.0\xa0MB."
 
 
 def test_reply_input_has_the_api_urls_and_the_visibility_switch(agent, ticket):
@@ -300,8 +291,14 @@ def test_input_in_korean(requester, ticket):
     with translation.override("ko"):
         html = _render(REPLY_INPUT, requester, ticket)
     assert "파일 첨부" in _parse(html).text
-    assert "파일당 최대 25.0\xa0MB입니다." in html
-    assert "JavaScript 없이 파일을 첨부하려면" in html
+    assert "파일당 최대 25.0\xa0MB: 이미지, PDF" in html
+    (status,) = _find(html, "p", **{"data-attach-status": None})
+    assert status["data-msg-uploading"] == "%(name)s 업로드 중…"
+    assert status["data-msg-too-large"] == "%(name)s 파일이 25.0\xa0MB보다 큽니다."
+    assert status["data-msg-type"].startswith(
+        "%(name)s 같은 파일은 첨부할 수 없습니다."
+    )
+    assert status["data-msg-nothing-sent"].startswith("아무것도 보내지 않았습니다.")
 
 
 def test_input_runs_no_query(django_assert_num_queries, requester, ticket):
@@ -312,14 +309,15 @@ def test_input_runs_no_query(django_assert_num_queries, requester, ticket):
 # --- On the pages ----------------------------------------------------------------
 
 
-def test_ticket_page_has_the_block_with_this_requests_csrf_token(client, agent, ticket):
+def test_ticket_page_has_one_file_picker_in_the_reply_form(client, agent, ticket):
     client.force_login(agent)
     page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
-    assert _find(page, "form", id="attach-form")
-    (token,) = _find(page, "input", name="csrfmiddlewaretoken", form="attach-form")
-    assert len(token["value"]) == 64
-    pickers = _find(page, "input", **{"data-internal-field": "visibility"})
-    assert pickers and pickers[0]["data-internal-value"] == "internal"
+    (picker,) = _find(page, "input", type="file")
+    assert picker["name"] == "files"
+    assert picker["data-internal-field"] == "visibility"
+    (reply,) = _find(page, "form", id="reply")
+    assert reply["enctype"] == "multipart/form-data"
+    assert not _find(page, "form", id="attach-form")
 
 
 def test_new_ticket_page_has_the_input_without_api_urls(client, requester):
@@ -327,3 +325,49 @@ def test_new_ticket_page_has_the_input_without_api_urls(client, requester):
     page = client.get(reverse("tickets:create")).content.decode()
     assert _find(page, "input", id="attach-files")
     assert "data-presign-url" not in page
+
+
+def test_each_file_shows_under_the_reply_it_came_with(client, requester, agent, ticket):
+    first = ticket_services.ticket_reply(ticket=ticket, by=requester, body="첫 답글")
+    second = ticket_services.ticket_reply(ticket=ticket, by=agent, body="둘째 답글")
+    note = ticket_services.ticket_reply(
+        ticket=ticket, by=agent, body="메모", internal=True
+    )
+    with_first = _attach(requester, ticket, filename="first.pdf", comment=first)
+    with_second = _attach(agent, ticket, filename="second.pdf", comment=second)
+    with_note = _attach(agent, ticket, filename="note.pdf", comment=note, internal=True)
+    loose = _attach(requester, ticket, filename="loose.pdf")
+    client.force_login(requester)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    def links_in(html):
+        return [a["href"] for a in _find(html, "a", download=None)]
+
+    def article(comment):
+        start = page.index(f'id="comment-{comment.pk}"')
+        return page[start : page.index("</article>", start)]
+
+    assert links_in(article(first)) == [_download(with_first)]
+    assert links_in(article(second)) == [_download(with_second)]
+    files_block = page[page.index('id="attachments"') :]
+    files_block = files_block[: files_block.index("</section>")]
+    assert links_in(files_block) == [_download(loose)]
+    assert _download(with_note) not in page  # never to the requester
+    client.force_login(agent)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert links_in(article(note)) == [_download(with_note)]
+
+
+def test_the_thread_reads_its_files_in_one_query_whatever_the_replies(
+    django_assert_num_queries, requester, ticket
+):
+    for index in range(3):
+        comment = ticket_services.ticket_reply(
+            ticket=ticket, by=requester, body=f"답글 {index}"
+        )
+        _attach(requester, ticket, filename=f"{index}.pdf", comment=comment)
+    comments = list(ticket.comments.select_related("author"))
+    source = "{% include 'tickets/includes/conversation.html' %}"
+    with django_assert_num_queries(1):
+        html = _render(source, requester, ticket, comments=comments)
+    assert len(_find(html, "a", download=None)) == 3

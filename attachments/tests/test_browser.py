@@ -45,11 +45,14 @@ def test_attach_on_a_reply_and_download_it_back(
     page.locator("#attach-files").set_input_files(str(source))
     page.locator('#reply button[type="submit"]').click()
 
-    link = page.locator("#attachments").get_by_role("link", name=NAME)
+    # Shown under the reply it came with.
+    reply = page.locator("article.comment", has_text="로그 파일 첨부합니다.")
+    link = reply.get_by_role("link", name=NAME)
     expect(link).to_be_visible()
-    expect(page.get_by_text("로그 파일 첨부합니다.")).to_be_visible()
-    page.screenshot(path=str(artifacts_dir / f"attachment-{backend}.png"))
     attachment = Attachment.objects.get()
+    assert reply.get_attribute("id") == f"comment-{attachment.comment_id}"
+    expect(page.get_by_text("답변을 보냈습니다.")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / f"attachment-{backend}.png"))
     assert (attachment.filename, attachment.size) == (NAME, len(CONTENT))
 
     with page.expect_download() as info:

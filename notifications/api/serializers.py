@@ -8,6 +8,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
     ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
     read = serializers.BooleanField(source="is_read", read_only=True)
+    text = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
@@ -21,6 +22,13 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_text(self, notification) -> str:
+        """In the language the caller chose (`PATCH /api/me`)."""
+        request = self.context.get("request")
+        if request is None:
+            return notification.display_text
+        return notification.text_in(request.user.language)
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -44,7 +44,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         notification = services.notification_mark_read(
             notification=self.get_object(), user=request.user
         )
-        return Response(NotificationSerializer(notification).data)
+        return Response(self.get_serializer(notification).data)
 
     @extend_schema(request=None, responses={200: MarkedSerializer})
     @action(detail=False, methods=["post"], url_path="read-all")

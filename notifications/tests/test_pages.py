@@ -34,7 +34,9 @@ def test_list_page_shows_notifications_and_the_badge(client, ko_requester, ticke
     assert response.status_code == 200
     page = response.content.decode()
     assert ticket.reference in page
-    assert f'href="/tickets/{ticket.pk}/"' in page
+    # Each links to itself: opening it marks it read, then shows the ticket.
+    for notification in Notification.objects.filter(recipient=ko_requester):
+        assert f'href="/notifications/{notification.pk}/"' in page
     assert 'class="badge"' in page and ">2</span>" in page
 
 

@@ -201,6 +201,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
+# One date-time style per language everywhere (pages, notifications, e-mails).
+FORMAT_MODULE_PATH = ["servicedesk.formats"]
 
 # --- Static files and uploads --------------------------------------------------
 
@@ -455,6 +457,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# A refused form says so in the site's layout and language.
+CSRF_FAILURE_VIEW = "servicedesk.views.csrf_failure"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -99,10 +99,12 @@ PRESIGN = {"filename": "a.txt", "content_type": "text/plain", "size": 3}
 TABLE = {
     # --- pages ---------------------------------------------------------------
     "healthz": Row("get", every(200)),
+    "favicon": Row("get", every(OK)),
     "home": Row("get", SIGNED_IN),
     "accounts:login": Row("get", per_role(200, 302, 302, 302)),
     # Signing out lands on the sign-in page, signed in or not.
     "accounts:logout": Row("post", every(LOGIN)),
+    "accounts:settings": Row("get", SIGNED_IN),
     "accounts:password_reset": Row("get", every(200)),
     "accounts:password_reset_done": Row("get", every(200)),
     "accounts:password_reset_confirm": Row("get", every(200)),
@@ -118,10 +120,13 @@ TABLE = {
     "tickets:queue": Row("get", STAFF_PAGE),
     "tickets:bulk": Row("post", STAFF_PAGE),
     "notifications:list": Row("get", SIGNED_IN),
+    "notifications:open": Row("get", MINE_ONLY_PAGE, "notification"),
     "notifications:mark_read": Row("post", MINE_ONLY_PAGE, "notification"),
     "notifications:mark_all_read": Row("post", SIGNED_IN),
     "notifications:preferences": Row("get", SIGNED_IN),
     "attachments:upload": Row("post", TICKET_PAGE, "ticket"),
+    # Only a message for the next page, still about a ticket the sender may see.
+    "attachments:not-uploaded": Row("post", TICKET_PAGE, "ticket", {"name": "a.txt"}),
     "attachments:download": Row("get", FILE_PAGE, "attachment"),
     # Signed tokens, not sessions: a forged one is refused whoever sends it.
     "attachments:local-upload": Row("put", every(403)),

@@ -70,9 +70,14 @@ def test_the_three_steps_with_the_storage_down(as_user, world, storage_down):
     assert UploadSlot.objects.get(key=grant["key"]).registered_at is None
 
 
+def english(client):
+    """The header's switch: the choice is saved on the signed-in user."""
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 302
+
+
 def test_the_form_upload_with_the_storage_down(client, world, storage_down):
     client.force_login(world.requester)
-    client.cookies["django_language"] = "en"
+    english(client)
     ticket = world.tickets["own"]
     before = Attachment.objects.count()
     response = client.post(
@@ -87,3 +92,26 @@ def test_the_form_upload_with_the_storage_down(client, world, storage_down):
     assert not UploadSlot.objects.filter(
         filename="report.pdf", registered_at__isnull=False
     ).exists()
+
+
+def test_a_reply_with_a_file_and_the_storage_down_keeps_the_reply(
+    client, world, storage_down
+):
+    client.force_login(world.requester)
+    english(client)
+    ticket = world.tickets["own"]
+    before = Attachment.objects.count()
+    response = client.post(
+        reverse("tickets:reply", args=[ticket.pk]),
+        {
+            "body": "로그 파일을 첨부합니다.",
+            "visibility": "public",
+            "files": SimpleUploadedFile("report.pdf", PDF, "application/pdf"),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "로그 파일을 첨부합니다." in page  # the reply is kept
+    assert "“report.pdf” did not upload" in page  # and the file is named
+    assert Attachment.objects.count() == before

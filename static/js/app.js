@@ -2,6 +2,28 @@
 (function () {
   "use strict";
 
+  // The header on a phone: the links fold into a menu behind one button (see app.css).
+  document.querySelectorAll("button.menu-toggle").forEach(function (button) {
+    var bar = button.closest(".topbar");
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    if (!bar || !menu) { return; }
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      bar.classList.toggle("menu-open", open);
+    }
+    bar.classList.add("has-menu");
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes the open menu and gives the focus back to its button.
+    bar.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  });
+
   // The queue: a "select all on this page" checkbox.
   document.querySelectorAll("input.pick-all").forEach(function (all) {
     var form = all.form;

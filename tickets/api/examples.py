@@ -109,6 +109,15 @@ NOTE = OpenApiExample(
     value={"body": "3층 AP 펌웨어 문제로 보임", "internal": True},
     request_only=True,
 )
+REPLY_AND_RESOLVE = OpenApiExample(
+    "Reply and mark resolved (staff)",
+    value={
+        "body": "공유기를 교체했습니다. 다시 안 되면 답장 주세요.",
+        "status": "resolved",
+        "version": 4,
+    },
+    request_only=True,
+)
 EVENTS = OpenApiExample(
     "History",
     value=[

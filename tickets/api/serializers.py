@@ -209,6 +209,19 @@ class CommentCreateSerializer(serializers.Serializer):
     internal = serializers.BooleanField(
         default=False, help_text="An internal note (staff only)."
     )
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Then move the ticket to this status, in the same transaction "
+        "(“send and mark resolved”): if the move is refused, nothing is sent. "
+        "The status rules apply (a requester may only close).",
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="With `status`: the ticket version you saw; a stale one is "
+        "refused (409) and nothing is sent.",
+    )
 
 
 class TicketEventSerializer(serializers.ModelSerializer):

@@ -225,8 +225,13 @@ class TicketViewSet(
         summary="Reply, or add an internal note (staff)",
         parameters=[ID],
         request=CommentCreateSerializer,
-        responses={201: CommentSerializer, **ERRORS},
-        examples=[examples.REPLY, examples.NOTE, examples.COMMENT_CREATED],
+        responses={201: CommentSerializer, **ERRORS, **CONFLICT},
+        examples=[
+            examples.REPLY,
+            examples.NOTE,
+            examples.REPLY_AND_RESOLVE,
+            examples.COMMENT_CREATED,
+        ],
     )
     @action(
         detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None
@@ -245,9 +250,16 @@ class TicketViewSet(
             raise ValidationError(serializer.errors)
         # The service reads the ticket under its row lock and answers 404 for
         # a ticket this user may not see: no read of it here beforehand.
-        comment = services.ticket_reply(
-            ticket=self.ticket_stub(), by=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if "status" in data:
+            comment = services.ticket_reply_and_status_change(
+                ticket=self.ticket_stub(), by=request.user, version=version, **data
+            )
+        else:
+            comment = services.ticket_reply(
+                ticket=self.ticket_stub(), by=request.user, **data
+            )
         return Response(
             CommentSerializer(comment, context=context).data,
             status=status.HTTP_201_CREATED,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from attachments.forms import ChosenFilesField
 
 from .. import policies, selectors
 from ..models import Priority, Status
@@ -28,10 +29,13 @@ class TicketCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What happened, what you expected, and any error message."),
     )
+    # No category is preselected: the person chooses one (a preselected first
+    # category sent many tickets to the wrong team).
     category = CategoryChoiceField(
         label=_("Category"),
         queryset=selectors.category_list(active_only=True),
-        empty_label=None,
+        empty_label=_("Choose…"),
+        error_messages={"required": _("Choose the category closest to the problem.")},
     )
     priority = forms.ChoiceField(label=_("Priority"), initial=Priority.MEDIUM)
     location = forms.CharField(
@@ -48,6 +52,9 @@ class TicketCreateForm(forms.Form):
         help_text=_("Optional: where we can call you back."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+    # Checked with the attachment rules before the ticket is created, so a
+    # refused file never leaves a ticket without it (attachments/forms.py).
+    files = ChosenFilesField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +116,18 @@ class TicketOnBehalfForm(TicketCreateForm):
 # --- Working on a ticket ----------------------------------------------------------------
 
 
-class ReplyForm(forms.Form):
+class RefreshVersionMixin:
+    """A form with the ticket's `version`, sent back after a conflict."""
+
+    def refresh_version(self, ticket) -> None:
+        """After a conflict: keep what was typed, act on the fresh ticket next time."""
+        if self.is_bound:
+            data = self.data.copy()
+            data["version"] = str(ticket.version)
+            self.data = data
+
+
+class ReplyForm(RefreshVersionMixin, forms.Form):
     """A public reply; staff may switch it to an internal note."""
 
     PUBLIC, INTERNAL = "public", "internal"
@@ -129,27 +147,53 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    # Staff may send and set the status in one go: the buttons' values.
+    THEN_STATUSES = (Status.WAITING, Status.RESOLVED)
+
+    then = forms.ChoiceField(
+        label=_("Then set the status to"),
+        choices=[("", "—"), *((code, Status(code).label) for code in THEN_STATUSES)],
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     def __init__(self, *args, user, ticket, **kwargs):
+        kwargs.setdefault("initial", {"version": ticket.version})
         super().__init__(*args, **kwargs)
         if not policies.can_add_internal_note(user, ticket):
             del self.fields["visibility"]
+        if not policies.can_edit_staff_fields(user, ticket):
+            del self.fields["then"]
+        self.ticket = ticket
 
     @property
     def internal(self) -> bool:
         return self.cleaned_data.get("visibility") == self.INTERNAL
 
+    @property
+    def status(self) -> str:
+        """The status to set after the message ("" for none)."""
+        return self.cleaned_data.get("then") or ""
 
-class VersionForm(forms.Form):
+    def status_buttons(self) -> list[tuple[str, str]]:
+        """(status, button label) for each "send and …" button the page shows."""
+        if "then" not in self.fields:
+            return []
+        labels = {
+            Status.WAITING: _("Send and mark waiting"),
+            Status.RESOLVED: _("Send and mark resolved"),
+        }
+        return [
+            (code, labels[code])
+            for code in self.THEN_STATUSES
+            if code != self.ticket.status
+        ]
+
+
+class VersionForm(RefreshVersionMixin, forms.Form):
     """A form that acts on the ticket as it was shown (stale forms are refused)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def refresh_version(self, ticket) -> None:
-        """After a conflict: keep what was typed, act on the fresh ticket next time."""
-        if self.is_bound:
-            data = self.data.copy()
-            data["version"] = str(ticket.version)
-            self.data = data
 
 
 class CloseForm(VersionForm):
@@ -186,8 +230,14 @@ class StaffUpdateForm(VersionForm):
             },
         )
         super().__init__(*args, **kwargs)
+        # The field takes any status; the menu offers the moves allowed from
+        # the status shown. Which move is allowed is the service's to say, and
+        # it checks the version first: a form sent from an older page is then
+        # "someone else changed this ticket", not "new is not a choice".
+        status = self.fields["status"]
+        status.choices = Status.choices
         allowed = {ticket.status, *policies.STAFF_TRANSITIONS[ticket.status]}
-        self.fields["status"].choices = [
+        status.widget.choices = [
             (code, label) for code, label in Status.choices if code in allowed
         ]
         # The menu's options from one read: a model menu queries each time it

@@ -14,6 +14,7 @@ from .search import (
 from .tickets import (
     category_list,
     filterset_tickets,
+    requester_recent_tickets,
     staff_list,
     ticket_counts,
     ticket_data_version,
@@ -22,6 +23,7 @@ from .tickets import (
     ticket_get,
     ticket_list,
     ticket_page,
+    ticket_total,
     tickets_by_ids,
     with_priority_rank,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "event_subjects",
     "filterset_tickets",
     "parse_reference",
+    "requester_recent_tickets",
     "search_bigrams",
     "staff_list",
     "ticket_counts",
@@ -45,6 +48,7 @@ __all__ = [
     "ticket_list",
     "ticket_page",
     "ticket_search",
+    "ticket_total",
     "tickets_by_ids",
     "with_priority_rank",
 ]

@@ -17,7 +17,9 @@ from .tickets import (
     ticket_priority_change,
     ticket_reopen,
     ticket_reply,
+    ticket_reply_and_status_change,
     ticket_status_change,
+    ticket_status_change_and_claim,
     ticket_update,
 )
 
@@ -35,7 +37,9 @@ __all__ = [
     "ticket_priority_change",
     "ticket_reopen",
     "ticket_reply",
+    "ticket_reply_and_status_change",
     "ticket_status_change",
+    "ticket_status_change_and_claim",
     "ticket_update",
     "tickets_auto_close",
     "tickets_unassign_lost_access",

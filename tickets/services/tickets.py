@@ -86,7 +86,9 @@ def ticket_create(
         location=(location or "").strip(),
         contact_phone=(contact_phone or "").strip(),
     )
-    ticket.search_bigrams = search_bigrams(ticket.title, ticket.description)
+    ticket.search_bigrams = search_bigrams(
+        ticket.title, ticket.description, ticket.location
+    )
     # The category and the requester were checked above, as objects: no need
     # for full_clean to look each up again by id.
     ticket.full_clean(exclude=["search_bigrams", "category", "requester"])
@@ -138,6 +140,35 @@ def ticket_reply(*, ticket: Ticket, by, body: str, internal: bool = False) -> Co
         if ticket.status in (Status.WAITING, Status.RESOLVED):
             changed |= apply_status(ticket, to=Status.IN_PROGRESS, by=by, now=now)
     save(ticket, changed)
+    return comment
+
+
+@write
+def ticket_reply_and_status_change(
+    *,
+    ticket: Ticket,
+    by,
+    body: str,
+    status: str,
+    internal: bool = False,
+    version: int | None = None,
+) -> Comment:
+    """Send a reply (or add a note) and move the ticket to `status`, together.
+
+    "Send and mark resolved": one transaction, so a refused status change (a
+    stale `version`, a move the status rules forbid) sends no message either.
+    The version is checked before anything is written; a ticket that the reply
+    itself already moved to `status` is left there. The returned comment's
+    `.ticket` is the updated ticket.
+    """
+    locked = lock(ticket)
+    check_visible(by, locked)
+    check_version(locked, version)
+    comment = ticket_reply(ticket=ticket, by=by, body=body, internal=internal)
+    if comment.ticket.status != status:
+        comment.ticket = ticket_status_change(
+            ticket=comment.ticket, status=status, by=by
+        )
     return comment
 
 
@@ -255,6 +286,28 @@ def ticket_status_change(
     return save(ticket, changed)
 
 
+@write
+def ticket_status_change_and_claim(*, ticket: Ticket, status: str, by) -> Ticket:
+    """Like `ticket_status_change` (staff only), and nobody's ticket gets a worker.
+
+    An unassigned ticket put in progress is assigned to `by` in the same
+    change (one version, both in the history): "in progress" with nobody on
+    it tells the requester that someone works on it when nobody does. The
+    queue's bulk change uses it.
+    """
+    ticket = lock(ticket)
+    check_visible(by, ticket)
+    validate_transition(by, ticket, status)  # "already in progress" included
+    claim = (
+        status == Status.IN_PROGRESS
+        and ticket.assignee_id is None
+        and policies.can_be_assigned(by)
+    )
+    return ticket_update(
+        ticket=ticket, by=by, status=status, assignee=by if claim else UNSET
+    )
+
+
 def ticket_close(*, ticket: Ticket, by, version: int | None = None) -> Ticket:
     """Close the ticket: its requester or staff."""
     return ticket_status_change(
@@ -321,5 +374,7 @@ def ticket_details_update(
     if not changed:
         return ticket
     ticket.full_clean(exclude=["search_bigrams", "category", "requester", "assignee"])
-    ticket.search_bigrams = search_bigrams(ticket.title, ticket.description)
+    ticket.search_bigrams = search_bigrams(
+        ticket.title, ticket.description, ticket.location
+    )
     return save(ticket, changed | {"search_bigrams"})

@@ -132,7 +132,10 @@ class TestLayout:
     def test_pages_are_korean_by_default_and_english_on_request(self, as_requester):
         korean = page_text(as_requester.get(reverse("tickets:my_tickets")))
         assert 'lang="ko"' in korean and "내 티켓" in korean
-        as_requester.cookies["django_language"] = "en"
+        # The header's switch (it also saves the choice on the user).
+        as_requester.post(
+            "/i18n/setlang/", {"language": "en", "next": reverse("tickets:my_tickets")}
+        )
         english = page_text(as_requester.get(reverse("tickets:my_tickets")))
         assert 'lang="en"' in english and "My tickets" in english
 
