@@ -23,6 +23,19 @@ def _clear_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever the last one
+    activated (the language middleware activates the reader's language for the
+    rest of the thread, as Django's LocaleMiddleware does)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def requester(db):
     return UserFactory(email="student1@school.ac.kr", name="김학생")

@@ -9,11 +9,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_staff_member
+from sla.selectors import with_sla_state
 
-from .models import Priority, Status, Ticket
+from .models import Priority, SlaState, Status, Ticket
 from .selectors.search import ticket_search
 
 OPEN, ALL = "open", "all"
@@ -131,6 +133,14 @@ class TicketFilter(django_filters.FilterSet):
         "whose list is always their own tickets).",
     )
 
+    sla_state = ChoiceListFilter(
+        label=_("Service level"),
+        choices=SlaState.choices,
+        method="filter_sla_state",
+        help_text="One service-level state or several, comma-separated "
+        "(`warning,breached`), as of now (staff only; ignored for requesters).",
+    )
+
     class Meta:
         model = Ticket
         fields = []
@@ -179,6 +189,13 @@ class TicketFilter(django_filters.FilterSet):
         if value == "none":
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee_id=int(value))
+
+    def filter_sla_state(self, queryset, name, value):
+        if not value or not is_staff_member(self.user):
+            return queryset
+        return with_sla_state(queryset, now=timezone.now()).filter(
+            current_sla_state__in=value
+        )
 
     def filter_requester(self, queryset, name, value):
         if not is_staff_member(self.user):

@@ -4,9 +4,11 @@ Every change to these rows goes through `tickets.services`; the models only hold
 fields, constraints and small derived values.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,18 @@ PRIORITY_RANK = {
     Priority.HIGH: 2,
     Priority.URGENT: 3,
 }
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", _("On time")
+    WARNING = "warning", _("Due soon")
+    BREACHED = "breached", _("Overdue")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+
+
+# Sorts tickets without a running resolution clock after every due time.
+SLA_NO_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 class EventKind(models.TextChoices):
@@ -133,6 +147,37 @@ class Ticket(models.Model):
         db_persist=True,
     )
 
+    # Service levels (sla.services keeps them; see there for the clock rules).
+    first_response_due_at = models.DateTimeField(
+        _("first response due"), null=True, blank=True, editable=False
+    )
+    resolution_due_at = models.DateTimeField(
+        _("resolution due"), null=True, blank=True, editable=False
+    )
+    sla_state = models.CharField(
+        _("service level"),
+        max_length=16,
+        choices=SlaState.choices,
+        default=SlaState.OK,
+        db_default=SlaState.OK,  # rows loaded without it (the bench seed's COPY)
+        editable=False,
+    )
+    # When less than 20% of a running target is left (the state turns warning).
+    sla_warning_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Working time the resolution clock used before it last paused or stopped,
+    # and when it last started running (null while paused or stopped).
+    sla_used_seconds = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False
+    )
+    sla_resumed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The order "resolution due first": no due time sorts last, not as null
+    # (the keyset pagination needs values it can compare).
+    sla_due_sort = models.GeneratedField(
+        expression=Coalesce("resolution_due_at", models.Value(SLA_NO_DUE)),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+    )
+
     objects = TicketQuerySet.as_manager()
 
     class Meta:
@@ -157,6 +202,17 @@ class Ticket(models.Model):
                 fields=["-updated_at", "-id"],
                 condition=models.Q(status__in=["new", "in_progress", "waiting"]),
                 name="ticket_open_updated_idx",
+            ),
+            # The queue sorted by resolution due time, and its SLA filters.
+            models.Index(
+                fields=["sla_due_sort", "id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="ticket_open_sla_due_idx",
+            ),
+            models.Index(
+                fields=["sla_state", "resolution_due_at"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="ticket_open_sla_state_idx",
             ),
             # Resolved tickets waiting for the automatic close.
             models.Index(

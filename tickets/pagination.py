@@ -28,7 +28,14 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     "created_at": ("created_at", "id"),
     "-priority": ("-priority_rank", "-updated_at", "-id"),
     "priority": ("priority_rank", "-updated_at", "-id"),
+    # Resolution due time (`sla_due_sort`: no due time, i.e. paused or
+    # stopped, sorts after every due time instead of as null).
+    "resolution_due_at": ("sla_due_sort", "id"),
+    "-resolution_due_at": ("-sla_due_sort", "-id"),
 }
+# Orders that reveal service-level details, which are internal: for other
+# viewers the list keeps its default order (tickets.policies.can_see_internal).
+SLA_ORDERINGS = frozenset({"resolution_due_at", "-resolution_due_at"})
 DEFAULT_ORDERING = "-updated_at"
 ORDERING_CHOICES = [
     ("-updated_at", _("Recently updated")),
@@ -38,7 +45,7 @@ ORDERING_CHOICES = [
     ("-priority", _("Highest priority")),
     ("priority", _("Lowest priority")),
 ]
-_DATETIME_KEYS = {"created_at", "updated_at"}
+_DATETIME_KEYS = {"created_at", "updated_at", "sla_due_sort"}
 _SALT = "tickets.pagination.cursor"
 
 

@@ -34,8 +34,9 @@ def test_a_change_writes_one_queued_event_whatever_the_number_of_recipients(
 
     # Ticket, history, the queued event, the counters (version and status in
     # one statement; SAVEPOINTs under the test's transaction stand for BEGIN
-    # and COMMIT).
-    with django_assert_num_queries(6):
+    # and COMMIT), and 4 for the service levels (sla.services: working hours,
+    # closures, special hours and the ticket's target, for the due times).
+    with django_assert_num_queries(10):
         ticket = tickets.ticket_create(
             by=ko_requester, title="Queued", category=category
         )

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "attachments",
     "notifications",
     "inbound",
+    "sla",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -201,6 +202,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
+# The service levels' calendar (working hours, holidays) is the school's.
+SLA_TIME_ZONE = env("SLA_TIME_ZONE", default="Asia/Seoul")
 # One date-time style per language everywhere (pages, notifications, e-mails).
 FORMAT_MODULE_PATH = ["servicedesk.formats"]
 

@@ -8,8 +8,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .. import selectors
-from ..pagination import DEFAULT_ORDERING, ORDERINGS
+from .. import policies, selectors
+from ..pagination import DEFAULT_ORDERING, ORDERINGS, SLA_ORDERINGS
 
 
 class TicketCursorPagination(BasePagination):
@@ -21,10 +21,13 @@ class TicketCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        ordering = request.query_params.get(self.ordering_query_param)
+        if ordering in SLA_ORDERINGS and not policies.can_see_internal(request.user):
+            ordering = None
         try:
             self.page = selectors.ticket_page(
                 queryset,
-                ordering=request.query_params.get(self.ordering_query_param),
+                ordering=ordering,
                 size=self._page_size(request),
                 cursor=request.query_params.get(self.cursor_query_param) or None,
             )

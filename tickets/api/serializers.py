@@ -5,12 +5,23 @@ Who sees what (a requester never sees staff e-mail addresses) is asked of
 """
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from sla.services import sla_state_at
+
 from .. import policies
-from ..models import Category, Comment, Priority, Status, Ticket, TicketEvent
+from ..models import (
+    Category,
+    Comment,
+    Priority,
+    SlaState,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from ..people import display_name
 
 User = get_user_model()
@@ -57,6 +68,21 @@ class TicketSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     requester = PersonSerializer(read_only=True)
     assignee = PersonSerializer(read_only=True, allow_null=True)
+    # Service levels are internal: staff only. Output only, yet not
+    # `read_only` (see PersonSerializer.email): requesters get none of them.
+    first_response_due_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Staff only."
+    )
+    resolution_due_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Staff only; null while the resolution clock is paused or stopped.",
+    )
+    sla_state = serializers.ChoiceField(
+        choices=SlaState.choices,
+        required=False,
+        help_text="Staff only; `warning` and `breached` as of the response.",
+    )
 
     class Meta:
         model = Ticket
@@ -78,8 +104,22 @@ class TicketSerializer(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
             "version",
+            "first_response_due_at",
+            "resolution_due_at",
+            "sla_state",
         ]
         read_only_fields = fields
+
+    SLA_FIELDS = ("first_response_due_at", "resolution_due_at", "sla_state")
+
+    def to_representation(self, ticket):
+        data = super().to_representation(ticket)
+        if policies.can_see_internal(_viewer(self)):
+            data["sla_state"] = sla_state_at(ticket, timezone.now())
+        else:
+            for name in self.SLA_FIELDS:
+                data.pop(name)
+        return data
 
 
 class CategorySlugField(serializers.SlugRelatedField):

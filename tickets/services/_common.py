@@ -8,9 +8,11 @@ import functools
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import services as notification_services
+from sla import services as sla_services
 
 from .. import policies
 from ..models import Category, EventKind, Priority, Status, Ticket, TicketEvent
@@ -29,6 +31,8 @@ UNSET = _Unset()
 """Marks an argument of `ticket_update` that the caller leaves unchanged."""
 
 MAX_VALUE_LENGTH = 200
+# A change to one of these moves the service-level clocks (sla.services).
+SLA_INPUTS = {"status", "priority", "category", "first_responded_at"}
 
 
 def write(service):
@@ -105,6 +109,8 @@ def notify(ticket, *, kind, by, comment=None, old="", new="") -> None:
 
 
 def save(ticket: Ticket, fields: set[str]) -> Ticket:
+    if fields & SLA_INPUTS:
+        fields = fields | sla_services.ticket_sla_refresh(ticket, now=timezone.now())
     ticket.version += 1
     ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
     return ticket

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sla.services import ticket_sla_refresh
+
 from .. import policies
 from ..models import Category, Comment, EventKind, Priority, Status, Ticket
 from ..selectors import search_bigrams
@@ -92,6 +94,7 @@ def ticket_create(
     # The category and the requester were checked above, as objects: no need
     # for full_clean to look each up again by id.
     ticket.full_clean(exclude=["search_bigrams", "category", "requester"])
+    ticket_sla_refresh(ticket, now=timezone.now())
     ticket.save()
     counters.status_added(ticket.status)
     record(ticket, kind=EventKind.CREATED, by=by, new=ticket.status)

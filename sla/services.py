@@ -1,0 +1,116 @@
+"""The service-level clocks of a ticket, kept by the ticket services.
+
+`ticket_sla_refresh` is the one place the SLA fields of a ticket are computed;
+`tickets.services` calls it when a ticket is created and whenever its status,
+priority, category or first response changes (before the row is saved).
+
+Clock rules: both clocks start at creation. The first public reply by staff
+meets the first response. The resolution clock runs while the ticket is new
+or in progress, pauses while waiting (on the requester) and stops when it is
+resolved or closed; the working time used so far is kept in
+`sla_used_seconds`, so reopening resumes it where it stopped. A priority or
+category change recomputes both targets from creation (paused time excluded).
+"""
+
+import datetime as dt
+
+from django.db.models import F, Q
+
+from tickets.models import SlaState, Status, Ticket
+
+from .calendar import Calendar
+from .models import Policy
+
+RUNNING = (Status.NEW, Status.IN_PROGRESS)
+WARNING_SHARE = 0.8  # "warning" once less than 20% of a target is left
+
+
+def targets_for(ticket: Ticket) -> tuple[dt.timedelta, dt.timedelta] | None:
+    """(first response, resolution) targets in working time, or None."""
+    policy = (
+        Policy.objects.filter(priority=ticket.priority)
+        .filter(Q(category__isnull=True) | Q(category_id=ticket.category_id))
+        .order_by(F("category_id").asc(nulls_last=True))
+        .first()
+    )
+    if policy is None:
+        return None
+    return (
+        dt.timedelta(minutes=policy.first_response_minutes),
+        dt.timedelta(minutes=policy.resolution_minutes),
+    )
+
+
+def ticket_sla_refresh(
+    ticket: Ticket, *, now: dt.datetime, calendar: Calendar | None = None
+) -> set[str]:
+    """Move the clocks to `now` and recompute the SLA fields; returns them."""
+    calendar = calendar or Calendar.load()
+    running = ticket.status in RUNNING
+    if ticket.sla_resumed_at is not None and not running:
+        used = calendar.working_time_between(ticket.sla_resumed_at, now)
+        ticket.sla_used_seconds += int(used.total_seconds())
+        ticket.sla_resumed_at = None
+    elif ticket.sla_resumed_at is None and running:
+        ticket.sla_resumed_at = now
+    fields = {
+        "first_response_due_at",
+        "resolution_due_at",
+        "sla_state",
+        "sla_warning_at",
+        "sla_used_seconds",
+        "sla_resumed_at",
+    }
+    targets = targets_for(ticket)
+    if targets is None:
+        ticket.first_response_due_at = ticket.resolution_due_at = None
+        ticket.sla_warning_at = None
+        ticket.sla_state = SlaState.OK
+        return fields
+    first_target, resolution_target = targets
+    start = ticket.created_at or now
+    used = dt.timedelta(seconds=ticket.sla_used_seconds)
+    ticket.first_response_due_at = calendar.add_working_time(start, first_target)
+    warnings = []
+    if ticket.first_responded_at is None:
+        warnings.append(calendar.add_working_time(start, first_target * WARNING_SHARE))
+    if running:
+        resumed = ticket.sla_resumed_at
+        ticket.resolution_due_at = calendar.add_working_time(
+            resumed, resolution_target - used
+        )
+        warnings.append(
+            calendar.add_working_time(resumed, resolution_target * WARNING_SHARE - used)
+        )
+    else:
+        ticket.resolution_due_at = None
+    ticket.sla_warning_at = min(warnings, default=None)
+    ticket.sla_state = _stored_state(
+        ticket, now=now, used=used, target=resolution_target
+    )
+    return fields
+
+
+def _stored_state(ticket, *, now, used, target) -> str:
+    if ticket.status == Status.WAITING:
+        return SlaState.PAUSED
+    if ticket.status not in RUNNING:
+        responded = ticket.first_responded_at or now
+        late = used > target or responded > ticket.first_response_due_at
+        return SlaState.BREACHED if late else SlaState.MET
+    ticket.sla_state = SlaState.OK
+    return sla_state_at(ticket, now)
+
+
+def sla_state_at(ticket: Ticket, now: dt.datetime) -> str:
+    """The state shown at `now`: warning and breached follow the clock."""
+    if ticket.sla_state in (SlaState.PAUSED, SlaState.MET, SlaState.BREACHED):
+        return ticket.sla_state
+    due = [ticket.resolution_due_at]
+    if ticket.first_responded_at is None:
+        due.append(ticket.first_response_due_at)
+    if any(when is not None and when <= now for when in due):
+        return SlaState.BREACHED
+    if ticket.sla_warning_at is not None and ticket.sla_warning_at <= now:
+        return SlaState.WARNING
+    return SlaState.OK
