@@ -132,6 +132,8 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
         "email_internal_note",
         "email_assigned",
         "email_status_changed",
+        "email_sla_warning",
+        "email_sla_breach",
     )
     search_fields = ("user__email", "user__name")
     raw_id_fields = ("user",)

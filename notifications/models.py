@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     INTERNAL_NOTE = "internal_note", _("Internal note")
     ASSIGNED = "assigned", _("Assigned to you")
     STATUS_CHANGED = "status_changed", _("Status changed")
+    SLA_WARNING = "sla_warning", _("Due soon")
+    SLA_BREACH = "sla_breach", _("Overdue")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -251,6 +253,8 @@ class NotificationPreference(models.Model):
     email_internal_note = models.BooleanField(_("internal notes"), default=True)
     email_assigned = models.BooleanField(_("tickets assigned to me"), default=True)
     email_status_changed = models.BooleanField(_("status changes"), default=True)
+    email_sla_warning = models.BooleanField(_("tickets due soon"), default=True)
+    email_sla_breach = models.BooleanField(_("overdue tickets"), default=True)
 
     class Meta:
         verbose_name = _("notification preference")

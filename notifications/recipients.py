@@ -8,6 +8,9 @@ from .models import CategoryAgent, NotificationKind
 
 # Status changes the requester hears about.
 REQUESTER_STATUSES = frozenset({"waiting", "resolved", "closed"})
+# Service levels are internal: told to staff only.
+SLA_KINDS = frozenset({NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH})
+STAFF_ONLY_KINDS = SLA_KINDS | {NotificationKind.INTERNAL_NOTE}
 
 
 def _agents_for_new_ticket(ticket):
@@ -34,7 +37,7 @@ def may_receive(user, *, ticket, kind, comment=None) -> bool:
     """
     if user is None or ticket is None or not policies.can_view_ticket(user, ticket):
         return False
-    internal = kind == NotificationKind.INTERNAL_NOTE or bool(
+    internal = kind in STAFF_ONLY_KINDS or bool(
         comment is not None and comment.internal
     )
     return not internal or policies.can_see_internal(user)
@@ -45,6 +48,14 @@ def _assignee_or_all_agents(ticket):
     if ticket.assignee_id and policies.can_be_assigned(ticket.assignee):
         return [ticket.assignee]
     return _all_agents()
+
+
+def _assignee_or_category_agents(ticket):
+    """The assignee while they may work the ticket; else the category's
+    named agents, else the whole team (service-level warnings)."""
+    if ticket.assignee_id and policies.can_be_assigned(ticket.assignee):
+        return [ticket.assignee]
+    return _agents_for_new_ticket(ticket)
 
 
 def event_recipients(*, ticket, kind, actor, new_value=""):
@@ -71,6 +82,8 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
         candidates = [ticket.requester] if new_value in REQUESTER_STATUSES else []
     elif kind == NotificationKind.INTERNAL_NOTE:
         candidates = [ticket.assignee] if ticket.assignee_id else []
+    elif kind in SLA_KINDS:
+        candidates = _assignee_or_category_agents(ticket)
 
     recipients = []
     seen = set()
@@ -81,7 +94,7 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
             continue
         if user is not receipt and actor is not None and user.pk == actor.pk:
             continue
-        if kind == NotificationKind.INTERNAL_NOTE and user.pk == ticket.requester_id:
+        if kind in STAFF_ONLY_KINDS and user.pk == ticket.requester_id:
             continue
         seen.add(user.pk)
         recipients.append(user)

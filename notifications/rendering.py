@@ -93,6 +93,18 @@ def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
             "ref": ref,
             "title": title,
         }
+    if kind == NotificationKind.SLA_WARNING:
+        return _("%(ref)s “%(title)s” is due soon.") % {"ref": ref, "title": title}
+    if kind == NotificationKind.SLA_BREACH:
+        if new_value == "first_response_due_at":
+            return _("%(ref)s “%(title)s” is past its first response target.") % {
+                "ref": ref,
+                "title": title,
+            }
+        return _("%(ref)s “%(title)s” is past its resolution target.") % {
+            "ref": ref,
+            "title": title,
+        }
     return _("%(ref)s “%(title)s” is now: %(status)s.") % {
         "ref": ref,
         "title": title,

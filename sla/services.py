@@ -23,6 +23,8 @@ from .models import Policy
 
 RUNNING = (Status.NEW, Status.IN_PROGRESS)
 WARNING_SHARE = 0.8  # "warning" once less than 20% of a target is left
+# When the watcher told of the warning and the breach (tickets_sla_watch).
+MARKERS = {"sla_warned_at", "sla_breached_at"}
 
 
 def targets_for(ticket: Ticket) -> tuple[dt.timedelta, dt.timedelta] | None:
@@ -66,7 +68,8 @@ def ticket_sla_refresh(
         ticket.first_response_due_at = ticket.resolution_due_at = None
         ticket.sla_warning_at = None
         ticket.sla_state = SlaState.OK
-        return fields
+        _reset_markers(ticket, now)
+        return fields | MARKERS
     first_target, resolution_target = targets
     start = ticket.created_at or now
     used = dt.timedelta(seconds=ticket.sla_used_seconds)
@@ -88,7 +91,26 @@ def ticket_sla_refresh(
     ticket.sla_state = _stored_state(
         ticket, now=now, used=used, target=resolution_target
     )
-    return fields
+    _reset_markers(ticket, now)
+    return fields | MARKERS
+
+
+def breach_due_at(ticket: Ticket) -> dt.datetime | None:
+    """The earliest running due time: the first response's until it is met."""
+    due = [ticket.resolution_due_at]
+    if ticket.first_responded_at is None:
+        due.append(ticket.first_response_due_at)
+    return min((when for when in due if when is not None), default=None)
+
+
+def _reset_markers(ticket: Ticket, now: dt.datetime) -> None:
+    """Forget a warning or breach already told once the clocks move it away
+    (a new target, a met first response, a pause): the next one is told."""
+    if ticket.sla_warning_at is None or ticket.sla_warning_at > now:
+        ticket.sla_warned_at = None
+    due = breach_due_at(ticket)
+    if due is None or due > now:
+        ticket.sla_breached_at = None
 
 
 def _stored_state(ticket, *, now, used, target) -> str:
@@ -106,10 +128,8 @@ def sla_state_at(ticket: Ticket, now: dt.datetime) -> str:
     """The state shown at `now`: warning and breached follow the clock."""
     if ticket.sla_state in (SlaState.PAUSED, SlaState.MET, SlaState.BREACHED):
         return ticket.sla_state
-    due = [ticket.resolution_due_at]
-    if ticket.first_responded_at is None:
-        due.append(ticket.first_response_due_at)
-    if any(when is not None and when <= now for when in due):
+    due = breach_due_at(ticket)
+    if due is not None and due <= now:
         return SlaState.BREACHED
     if ticket.sla_warning_at is not None and ticket.sla_warning_at <= now:
         return SlaState.WARNING

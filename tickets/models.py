@@ -61,6 +61,7 @@ class EventKind(models.TextChoices):
     CATEGORY_CHANGED = "category_changed", _("Category changed")
     DETAILS_CHANGED = "details_changed", _("Details changed")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    SLA_BREACHED = "sla_breached", _("Service level breached")
 
 
 class Category(models.Model):
@@ -170,6 +171,10 @@ class Ticket(models.Model):
         default=0, db_default=0, editable=False
     )
     sla_resumed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the SLA watcher told the team of the warning and of the breach
+    # (`tickets_sla_watch`); cleared when the clocks move back (sla.services).
+    sla_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The order "resolution due first": no due time sorts last, not as null
     # (the keyset pagination needs values it can compare).
     sla_due_sort = models.GeneratedField(

@@ -45,6 +45,11 @@ ORDERING_CHOICES = [
     ("-priority", _("Highest priority")),
     ("priority", _("Lowest priority")),
 ]
+# Staff lists only (SLA_ORDERINGS).
+SLA_ORDERING_CHOICES = [
+    ("resolution_due_at", _("Due first")),
+    ("-resolution_due_at", _("Due last")),
+]
 _DATETIME_KEYS = {"created_at", "updated_at", "sla_due_sort"}
 _SALT = "tickets.pagination.cursor"
 

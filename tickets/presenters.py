@@ -45,6 +45,8 @@ SENTENCES = {
         "%(who)s edited the ticket details (%(field)s)."
     ),
     EventKind.ATTACHMENT_ADDED: gettext_lazy("%(who)s attached a file %(new)s."),
+    # Internal (staff only); `field` is the due time that passed.
+    EventKind.SLA_BREACHED: gettext_lazy("Service level breached: %(field)s passed."),
 }
 ASSIGNED = gettext_lazy("%(who)s assigned the ticket to %(new)s.")
 UNASSIGNED = gettext_lazy("%(who)s unassigned the ticket.")

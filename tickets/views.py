@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django.views.generic.base import TemplateResponseMixin
@@ -28,6 +29,7 @@ from django.views.generic.base import TemplateResponseMixin
 from attachments.forms import ChosenFilesForm
 from attachments.views import files_answer
 from servicedesk.redirects import safe_next_url
+from sla import presenters as sla_presenters
 
 from . import cache as ticket_cache
 from . import policies, presenters, selectors, services
@@ -209,8 +211,49 @@ class QueueView(StaffOnlyMixin, TicketListView):
     SORT_COLUMNS = (
         ("ticket", "-created_at", "created_at"),
         ("priority", "-priority", "priority"),
+        ("due", "resolution_due_at", "-resolution_due_at"),
         ("updated", "-updated_at", "updated_at"),
     )
+    # The service-level tabs: (`sla_state` filter, label).
+    SLA_TABS = (
+        ("", gettext_lazy("Any due time")),
+        ("warning", gettext_lazy("Due soon")),
+        ("breached", gettext_lazy("Overdue")),
+    )
+
+    @cached_property
+    def paging(self):
+        return PagingForm(
+            self.request.GET, default_page_size=self.default_page_size, sla=True
+        )
+
+    @cached_property
+    def page(self):
+        """The list's page, each row with its due time and working time left."""
+        page = super().page
+        page.rows = sla_presenters.with_due_display(page.rows, now=timezone.now())
+        return page
+
+    @cached_property
+    def sla_tabs(self):
+        """Links to the tickets due soon and overdue, keeping the other filters."""
+        current = self.request.GET.get("sla_state", "")
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        url = reverse(self.list_url_name)
+        tabs = []
+        for code, label in self.SLA_TABS:
+            query["sla_state"] = code
+            if not code:
+                query.pop("sla_state")
+            tabs.append(
+                {
+                    "label": label,
+                    "url": f"{url}?{query.urlencode()}" if query else url,
+                    "current": code == current,
+                }
+            )
+        return tabs
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -476,6 +519,10 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
                 lambda: StaffUpdateForm(ticket=ticket, staff=selectors.staff_list())
             )
         if is_staff:
+            # Service levels are internal: staff only. Lazy, as below.
+            context["sla"] = SimpleLazyObject(
+                partial(sla_presenters.ticket_due_display, ticket, now=timezone.now())
+            )
             # Lazy: read only when the page's fragment is not in the cache.
             context["requester_tickets"] = selectors.requester_recent_tickets(
                 user=user, ticket=ticket

@@ -142,6 +142,9 @@ def test_preferences_read_and_update(as_user, ko_requester, en_agent):
         "email_internal_note",
         "email_assigned",
         "email_status_changed",
+        # Service-level notices: staff only (requesters never hear of them).
+        "email_sla_warning",
+        "email_sla_breach",
     }
 
 

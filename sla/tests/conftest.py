@@ -5,6 +5,11 @@ import zoneinfo
 
 import pytest
 
+from notifications.tests.conftest import (  # noqa: F401 (the real SMTP server)
+    smtp_port,
+    smtp_server,
+    smtp_settings,
+)
 from tickets.tests.factories import CategoryFactory
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")

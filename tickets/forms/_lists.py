@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Status
-from ..pagination import DEFAULT_ORDERING, ORDERING_CHOICES
+from ..pagination import DEFAULT_ORDERING, ORDERING_CHOICES, SLA_ORDERING_CHOICES
 from ._common import DEFAULT_PAGE_SIZE, MAX_BULK_TICKETS, PAGE_SIZES
 
 
@@ -27,12 +27,17 @@ class PagingForm(forms.Form):
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, default_page_size=DEFAULT_PAGE_SIZE, **kwargs):
+    def __init__(
+        self, data, *, default_page_size=DEFAULT_PAGE_SIZE, sla=False, **kwargs
+    ):
         data = data.copy()
         data.setdefault("ordering", DEFAULT_ORDERING)
         data.setdefault("page_size", str(default_page_size))
         super().__init__(data, **kwargs)
         self.default_page_size = default_page_size
+        if sla:
+            # The staff queue may sort by due time (service levels are internal).
+            self.fields["ordering"].choices = ORDERING_CHOICES + SLA_ORDERING_CHOICES
 
     def values(self) -> dict:
         """`ordering`, `size` and `cursor` for the paginator; defaults if invalid."""

@@ -5,7 +5,7 @@ Import from here: `from tickets import services` then `services.ticket_create(..
 
 from ._common import UNSET
 from .assignees import tickets_unassign_lost_access
-from .automation import tickets_auto_close
+from .automation import tickets_auto_close, tickets_sla_watch
 from .categories import DEFAULT_CATEGORIES, categories_seed
 from .events import ticket_attachment_added, ticket_event_record
 from .tickets import (
@@ -41,6 +41,7 @@ __all__ = [
     "ticket_status_change",
     "ticket_status_change_and_claim",
     "ticket_update",
+    "tickets_sla_watch",
     "tickets_auto_close",
     "tickets_unassign_lost_access",
 ]

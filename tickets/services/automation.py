@@ -1,14 +1,19 @@
-"""The automatic close of resolved tickets (run by a worker or cron)."""
+"""Automatic work on tickets (run by workers or cron): the close of resolved
+tickets and the service-level warnings."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Status, Ticket
+from notifications.models import NotificationKind
+from sla.services import RUNNING, breach_due_at
+
+from ..models import EventKind, Status, Ticket
 from . import counters
-from ._common import apply_status, save
+from ._common import apply_status, notify, record, save
 
 
 def tickets_auto_close(*, now=None, days: int | None = None) -> list[Ticket]:
@@ -32,3 +37,73 @@ def tickets_auto_close(*, now=None, days: int | None = None) -> list[Ticket]:
             changed = apply_status(ticket, to=Status.CLOSED, by=None, now=now)
             closed.append(save(ticket, changed))
     return closed
+
+
+def _sla_due(now) -> Q:
+    """Running tickets with a warning or a breach not told yet."""
+    breached = Q(resolution_due_at__lte=now) | Q(
+        first_responded_at__isnull=True, first_response_due_at__lte=now
+    )
+    return Q(status__in=RUNNING) & (
+        Q(sla_warned_at__isnull=True, sla_warning_at__lte=now)
+        | (Q(sla_breached_at__isnull=True) & breached)
+    )
+
+
+def tickets_sla_watch(*, now=None, batch_size: int = 100) -> dict[str, int]:
+    """Tell the team, once, of each ticket that is due soon or overdue.
+
+    A ticket entering `warning` gets an `sla_warning` notification; one past a
+    due time (first response or resolution) gets an `sla_breach` notification
+    and an internal history entry. The markers `sla_warned_at` and
+    `sla_breached_at` make it idempotent (sla.services clears them when the
+    clocks move back). Rows are locked with SKIP LOCKED, a batch per
+    transaction, so several watchers may run at once. Returns the counts.
+    """
+    now = now or timezone.now()
+    counts = {"warned": 0, "breached": 0}
+    while True:
+        with transaction.atomic(), counters.deferred():
+            tickets = list(
+                Ticket.objects.filter(_sla_due(now))
+                .select_for_update(skip_locked=True, of=("self",))
+                .defer("search_text")
+                .select_related("assignee", "category", "requester")
+                .order_by("sla_due_sort", "id")[:batch_size]
+            )
+            for ticket in tickets:
+                _sla_tell(ticket, now=now, counts=counts)
+        if len(tickets) < batch_size:
+            return counts
+
+
+def _sla_tell(ticket: Ticket, *, now, counts) -> None:
+    due = breach_due_at(ticket)
+    if due is not None and due <= now and ticket.sla_breached_at is None:
+        # A breach says everything a warning would: none is sent after it.
+        ticket.sla_breached_at = now
+        ticket.sla_warned_at = ticket.sla_warned_at or now
+        which = (
+            "resolution_due_at"
+            if due == ticket.resolution_due_at
+            else "first_response_due_at"
+        )
+        counters.touch()
+        record(
+            ticket,
+            kind=EventKind.SLA_BREACHED,
+            by=None,
+            field=which,
+            new=due.isoformat(),
+            internal=True,
+        )
+        notify(ticket, kind=NotificationKind.SLA_BREACH, by=None, new=which)
+        counts["breached"] += 1
+    else:
+        ticket.sla_warned_at = now
+        notify(ticket, kind=NotificationKind.SLA_WARNING, by=None)
+        counts["warned"] += 1
+    # Markers only: neither the version nor `updated_at` moves (not an edit).
+    Ticket.objects.filter(pk=ticket.pk).update(
+        sla_warned_at=ticket.sla_warned_at, sla_breached_at=ticket.sla_breached_at
+    )

@@ -163,8 +163,10 @@ def test_the_queue_costs_the_same_queries_whatever_the_page_size(
         # uncached: session, user, the badge, the people the word names (a
         # staff search finds requesters by name), the page's ids (savepoint,
         # plan setting, ids, release), their rows, counters, the total (a
-        # COUNT: the list is searched), staff, categories
-        with django_assert_num_queries(5 if cached else 13):
+        # COUNT: the list is searched), staff, categories, and the SLA
+        # calendar for the due column's working time left (hours, closures,
+        # special hours: three, whatever the page size)
+        with django_assert_num_queries(5 if cached else 16):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="tickets"') == min(size, 60)
@@ -223,10 +225,11 @@ INTERNAL = {"internal note", "internal file"}
 # For staff: session, user, the ticket (with its people), the category and
 # staff menus, the badge, the files, the requester's other tickets; uncached
 # also comments, the files sent with them (one query for the thread) and
-# history.
+# history, and the SLA calendar for the side panel's working time left (three:
+# hours, closures, special hours; only while a due time is ahead).
 # Cached: session, user, the ticket (for the policy), the version, the badge
 # and the page's one fragment; the menus, files and lists are never read.
-UNCACHED_TICKET_PAGE = 11
+UNCACHED_TICKET_PAGE = 14
 CACHED_TICKET_PAGE = 6
 
 
