@@ -1,9 +1,11 @@
 """Fixtures for the SLA tests: a category and tickets made through the services."""
 
 import datetime as dt
+import importlib
 import zoneinfo
 
 import pytest
+from django.apps import apps
 
 from notifications.tests.conftest import (  # noqa: F401 (the real SMTP server)
     smtp_port,
@@ -17,6 +19,23 @@ SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 def seoul(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SEOUL)
+
+
+@pytest.fixture(autouse=True)
+def default_calendar(request):
+    """The calendar and targets migration 0002 seeds, in every database test.
+
+    A transactional test anywhere in the run empties every table when it ends,
+    seeded rows included, so the tests here do not rely on the migration
+    having run just before them.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    seeding = importlib.import_module(
+        "sla.migrations.0002_default_calendar_and_targets"
+    )
+    seeding.seed(apps, None)
 
 
 @pytest.fixture
