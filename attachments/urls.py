@@ -8,11 +8,6 @@ app_name = "attachments"
 
 urlpatterns = [
     path(
-        "tickets/<int:ticket_id>/upload/",
-        views.AttachmentUploadView.as_view(),
-        name="upload",
-    ),
-    path(
         "tickets/<int:ticket_id>/not-uploaded/",
         views.NotUploadedView.as_view(),
         name="not-uploaded",

@@ -24,9 +24,7 @@ from tickets.models import Ticket
 
 from . import services
 from .forms import (
-    AttachmentUploadForm,
     NotUploadedForm,
-    request_too_large,
     store_chosen,
 )
 from .models import Attachment, UploadSlot
@@ -108,33 +106,6 @@ def _back(request, ticket):
     files = reverse("tickets:detail", args=[ticket.pk]) + "#attachments"
     # Not `redirect()`: it would try a `next` such as "home" as a URL name.
     return HttpResponseRedirect(safe_next_url(request, files))
-
-
-class AttachmentUploadView(LoginRequiredMixin, View):
-    """The plain form upload (no JavaScript): the file passes through Django."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, ticket_id):
-        ticket = get_object_or_404(
-            Ticket.objects.visible_to(request.user), pk=ticket_id
-        )
-        if request_too_large(request):
-            messages.error(request, _("The file is larger than the limit."))
-            return _back(request, ticket)
-        form = AttachmentUploadForm(
-            request.POST, request.FILES, ticket=ticket, user=request.user
-        )
-        if form.is_valid() and form.save():
-            messages.success(
-                request,
-                _("Attached “%(name)s”.") % {"name": form.attachment.filename},
-            )
-        else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        return _back(request, ticket)
 
 
 # --- After a form that came with files (new ticket, reply) -----------------------

@@ -3,7 +3,7 @@
 The storage is configured at a loopback port where nothing listens. Handing out
 a presigned upload URL needs no network (it is signed locally), so that step
 still answers; the upload to that URL fails in the client; registering it, or a
-plain form upload, reaches the storage and is refused cleanly.
+file sent with a reply, reaches the storage and is refused cleanly.
 """
 
 import socket
@@ -73,25 +73,6 @@ def test_the_three_steps_with_the_storage_down(as_user, world, storage_down):
 def english(client):
     """The header's switch: the choice is saved on the signed-in user."""
     assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 302
-
-
-def test_the_form_upload_with_the_storage_down(client, world, storage_down):
-    client.force_login(world.requester)
-    english(client)
-    ticket = world.tickets["own"]
-    before = Attachment.objects.count()
-    response = client.post(
-        reverse("attachments:upload", args=[ticket.pk]),
-        {"file": SimpleUploadedFile("report.pdf", PDF, "application/pdf")},
-        follow=True,
-    )
-    assert response.status_code == 200
-    assert "storage" in response.content.decode().lower()
-    assert Attachment.objects.count() == before
-    # At most a slot never registered, which cleanup_uploads removes later.
-    assert not UploadSlot.objects.filter(
-        filename="report.pdf", registered_at__isnull=False
-    ).exists()
 
 
 def test_a_reply_with_a_file_and_the_storage_down_keeps_the_reply(

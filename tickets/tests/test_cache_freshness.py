@@ -23,6 +23,8 @@ from tickets import services
 from tickets.models import Category, TicketCounter
 from tickets.services import counters
 
+from .adminforms import admin_form_data
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 LOGIN_URL = "/accounts/login/"
@@ -84,23 +86,6 @@ def admin_browser(admin_user):
     browser = Client()
     browser.force_login(admin_user)
     return browser
-
-
-def admin_form_data(browser, url: str, **changes) -> dict:
-    """What the admin's change form would post unchanged, plus `changes`."""
-    response = browser.get(url)
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for sub_form in inline.formset.forms:
-            for name in sub_form.fields:
-                data[sub_form.add_prefix(name)] = sub_form[name].value()
-    data.update(changes)
-    return {key: "" if value is None else value for key, value in data.items()}
 
 
 def admin_change(browser, obj, **changes) -> None:
