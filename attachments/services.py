@@ -315,6 +315,51 @@ def _record(slot: UploadSlot, *, ticket: Ticket, by, comment) -> Attachment:
     return attachment
 
 
+# --- Copies (a merge) ------------------------------------------------------------------
+
+
+def attachment_copy(
+    *, attachment: Attachment, ticket: Ticket, by, comment: Comment | None = None
+) -> Attachment:
+    """Copy a file to another ticket as an internal attachment (a merge).
+
+    The bytes are copied in the storage under a key of the target ticket, so
+    each row owns its own object: removing one file (or its ticket) never
+    touches the other's. Call it inside the caller's transaction, after its
+    policy checks; if that transaction rolls back, the caller removes the
+    copied object (`attachment_copy_discard`). The uploader stays the
+    person who uploaded the original.
+    """
+    key = new_key(ticket, attachment.filename)
+    get_backend().copy(attachment.key, key)
+    try:
+        copy = Attachment.objects.create(
+            ticket=ticket,
+            comment=comment,
+            uploader_id=attachment.uploader_id,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            key=key,
+            internal=True,
+        )
+        ticket_services.ticket_attachment_added(ticket=ticket, attachment=copy, by=by)
+    except Exception:
+        attachment_copy_discard([key])
+        raise
+    return copy
+
+
+def attachment_copy_discard(keys) -> None:
+    """Remove copied objects whose rows were rolled back (best effort)."""
+    backend = get_backend()
+    for key in keys:
+        try:
+            backend.delete(key)
+        except StorageUnavailable:
+            logger.warning("Could not remove the copied object %s", key)
+
+
 # --- The form upload (no JavaScript) -----------------------------------------------
 
 

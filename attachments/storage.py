@@ -9,7 +9,9 @@ the same operations; callers never need to know which one answers:
 - `object_size(key)`: the stored size, or None when nothing is there;
 - `download_url(key, filename, content_type, expires)`: a short-lived URL that
   serves the file as an attachment under its original name;
-- `save(key, fileobj, content_type)` (the form upload) and `delete(key)`.
+- `save(key, fileobj, content_type)` (the form upload) and `delete(key)`;
+- `copy(source_key, key)`: a second object with the same bytes (a merge copies
+  files to the target ticket), independent of the first from then on.
 
 Failures to reach the storage raise `StorageUnavailable`.
 """
@@ -177,6 +179,16 @@ class ObjectStorage:
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
+    def copy(self, source_key, key) -> None:
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=key,
+                CopySource={"Bucket": self.bucket, "Key": source_key},
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
     def create_bucket(self) -> bool:
         """Create the bucket unless it is there; True when this call created it."""
         try:
@@ -336,5 +348,13 @@ class LocalStorage:
     def delete(self, key) -> None:
         try:
             self.path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def copy(self, source_key, key) -> None:
+        target = self.path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.path(source_key), target)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc

@@ -17,7 +17,9 @@ These passes follow, each against a freshly started gunicorn:
    at `--connections` connections, then `/healthz` again; a ratio is an
    endpoint's requests/s over the mean of the two `/healthz` runs of its
    pass, so the figure survives a noisy machine. Then the memory: the RSS of
-   each gunicorn worker before and after `--memory-seconds` on the queue page;
+   each gunicorn worker before and after `--memory-seconds` on the queue page,
+   and one CSV export of every ticket (`/queue/export.csv`: time, rows, the
+   workers' RSS before, at its peak during and after the streamed download);
 3. reads again with every cache off (TICKET_CACHE=false);
 4. writes (create, reply), between two `/healthz` runs of their own. They come
    last so that both read passes see the seeded data, not thousands of bench
@@ -416,8 +418,19 @@ def endpoints_for(url: str) -> list[Endpoint]:
             f"/queue/?status=open&q={short}",
             "agent-session",
         ),
+        Endpoint(
+            "queue, sorted by resolution due",
+            "/queue/?ordering=resolution_due_at",
+            "agent-session",
+        ),
+        Endpoint(
+            "queue, tab due soon (warning)",
+            "/queue/?sla_state=warning",
+            "agent-session",
+        ),
         Endpoint("my tickets (requester)", "/tickets/", "requester-session"),
         Endpoint("ticket page, 50 comments", f"/tickets/{heavy}/", "agent-session"),
+        Endpoint("reports, this term", "/reports/?period=term", "agent-session"),
         Endpoint("GET /api/tickets", "/api/tickets", "agent-jwt"),
         Endpoint(
             "POST /api/tickets",
@@ -462,6 +475,12 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
     print(
         f"database {admin_conninfo(url)[1]} (LC_CTYPE {locale}); {seeded}", flush=True
     )
+    # The seed loads rows without service levels, as an upgrade finds them:
+    # the backfill computes them from each ticket's history.
+    started = time.monotonic()
+    recomputed = manage(env, "sla_recompute")
+    sla_seconds = time.monotonic() - started
+    print(f"sla_recompute: {recomputed} in {sla_seconds:.1f} s", flush=True)
     endpoints = endpoints_for(url)
 
     with Gunicorn(env, BENCH_COUNT_QUERIES="true", WEB_CONCURRENCY="1") as server:
@@ -491,6 +510,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
                 connections=args.connections,
             )
             memory = (before, server.worker_rss_mb())
+        export = measure_export(server, creds["agent-session"])
 
     if not args.skip_nocache:
         with Gunicorn(env, TICKET_CACHE="false") as server:
@@ -515,6 +535,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         "tickets": tickets,
         "seeded": seeded,
         "seed_seconds": seed_seconds,
+        "sla_recompute": (recomputed, sla_seconds),
         "endpoints": endpoints,
         "queries": queries,
         "health": health,
@@ -522,6 +543,7 @@ def bench_size(tickets: int, args, base_env: dict) -> dict:
         "nocache_health": nocache_health,
         "write_health": write_health,
         "memory": memory,
+        "export": export,
         "fan_out": fan_out,
     }
 
@@ -547,6 +569,40 @@ def measure_reads(server, reads, creds, load, results, *, echo=False) -> list:
         results[endpoint.name] = run_wrk(server, endpoint, creds[endpoint.auth], **load)
     health.append(run_wrk(server, HEALTHZ, {}, **load))
     return health
+
+
+EXPORT_PATH = "/queue/export.csv?status=all"
+
+
+def measure_export(server, headers) -> dict:
+    """Download every ticket as CSV once: time, rows, and the workers' memory.
+
+    The answer is streamed, so a worker's RSS should stay flat however many
+    rows there are: it is sampled while the download runs (its peak) and
+    compared with before.
+    """
+    before = server.worker_rss_mb()
+    peak = list(before)
+    request = urllib.request.Request(server.url(EXPORT_PATH), headers=headers)
+    started = time.monotonic()
+    lines = size = 0
+    sampled = started
+    with urllib.request.urlopen(request, timeout=600) as response:
+        while chunk := response.read(1 << 16):
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+            if time.monotonic() - sampled > 0.2:
+                sampled = time.monotonic()
+                now = server.worker_rss_mb()
+                peak = [max(a, b) for a, b in zip(peak, now, strict=False)]
+    seconds = time.monotonic() - started
+    after = server.worker_rss_mb()
+    return {
+        "rows": max(lines - 1, 0),  # the header line; no cell holds a newline here
+        "megabytes": size / 1e6,
+        "seconds": seconds,
+        "rss": list(zip(before, peak, after, strict=False)),
+    }
 
 
 FAN_OUT = """
@@ -587,7 +643,9 @@ def report(result: dict, args) -> str:
     lines = [
         f"### {result['tickets']:,} tickets",
         "",
-        f"{result['seeded']} (`seed_bench` wall time {result['seed_seconds']:.0f} s). "
+        f"{result['seeded']} (`seed_bench` wall time {result['seed_seconds']:.0f} s; "
+        f"`sla_recompute`: {result['sla_recompute'][0]} in "
+        f"{result['sla_recompute'][1]:.0f} s). "
         f"{args.connections} connections, {args.duration} s per endpoint, "
         f"gunicorn workers: {base_workers()}, shared cache: "
         f"{'Redis' if args.redis_url else 'the database cache table'}.",
@@ -641,6 +699,16 @@ def report(result: dict, args) -> str:
             + ", ".join(
                 f"{b:.1f} → {a:.1f} MB" for b, a in zip(before, after, strict=False)
             )
+            + ".",
+        ]
+    export = result.get("export")
+    if export:
+        lines += [
+            "",
+            f"CSV export `GET {EXPORT_PATH}`: {export['rows']:,} rows, "
+            f"{export['megabytes']:.1f} MB in {export['seconds']:.1f} s; worker RSS "
+            "before / peak during / after: "
+            + ", ".join(f"{b:.1f} / {p:.1f} / {a:.1f} MB" for b, p, a in export["rss"])
             + ".",
         ]
     fan_out = result.get("fan_out")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_staff_member
 
@@ -8,8 +9,18 @@ from .models import NotificationKind, NotificationPreference
 REQUESTER_KINDS = (
     NotificationKind.TICKET_CREATED,
     NotificationKind.REPLY_STAFF,
+    # From the others on their ticket: the requester or someone CC'd.
+    NotificationKind.REPLY_REQUESTER,
     NotificationKind.STATUS_CHANGED,
+    NotificationKind.CC_ADDED,
+    NotificationKind.MERGED,
+    NotificationKind.INCIDENT_RESOLVED,
 )
+
+# What those kinds mean to a requester, where the staff's wording would mislead.
+REQUESTER_LABELS = {
+    "email_reply_requester": _("replies from the requester or people copied (CC)"),
+}
 
 
 def preference_fields_for(user) -> list[str]:
@@ -30,3 +41,6 @@ class PreferenceForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]
+        if not is_staff_member(user):
+            for name, label in REQUESTER_LABELS.items():
+                self.fields[name].label = label

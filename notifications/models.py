@@ -16,6 +16,10 @@ class NotificationKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     SLA_WARNING = "sla_warning", _("Due soon")
     SLA_BREACH = "sla_breach", _("Overdue")
+    CC_ADDED = "cc_added", _("Added to a ticket (CC)")
+    MERGED = "merged", _("Ticket merged")
+    INCIDENT_RESOLVED = "incident_resolved", _("Outage resolved")
+    SATISFACTION_BAD = "satisfaction_bad", _("Rated “not good”")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -36,11 +40,22 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    # Empty only for news about an outage notice ("나도 같은 문제"): `incident`.
     ticket = models.ForeignKey(
         "tickets.Ticket",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("ticket"),
+    )
+    incident = models.ForeignKey(
+        "tickets.Incident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outage notice"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,6 +191,15 @@ class OutboundEmail(models.Model):
         related_name="+",
         verbose_name=_("ticket"),
     )
+    # Set instead of `ticket` for news about an outage notice.
+    incident = models.ForeignKey(
+        "tickets.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outage notice"),
+    )
     # What the mail is about, recorded with the change; the subject and bodies
     # are rendered from it after commit (worker or in-process sending), so the
     # change's transaction stays short. See docs/notifications.md.
@@ -255,6 +279,18 @@ class NotificationPreference(models.Model):
     email_status_changed = models.BooleanField(_("status changes"), default=True)
     email_sla_warning = models.BooleanField(_("tickets due soon"), default=True)
     email_sla_breach = models.BooleanField(_("overdue tickets"), default=True)
+    email_cc_added = models.BooleanField(
+        _("being added to someone's ticket (CC)"), default=True
+    )
+    email_merged = models.BooleanField(
+        _("my request merged into another ticket"), default=True
+    )
+    email_incident_resolved = models.BooleanField(
+        _("an outage I reported is fixed"), default=True
+    )
+    email_satisfaction_bad = models.BooleanField(
+        _("a requester rated my work “not good”"), default=True
+    )
 
     class Meta:
         verbose_name = _("notification preference")

@@ -31,7 +31,7 @@ from inbound import tokens as inbound_tokens
 
 from . import rendering
 from .models import OutboundEmail, OutboundEmailStatus
-from .recipients import may_receive
+from .recipients import may_receive, may_receive_incident_news
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,12 @@ def claim(*, token: str, limit: int, ids=None, now=None) -> list[OutboundEmail]:
     return list(
         OutboundEmail.objects.filter(pk__in=picked, claimed_by=token)
         .select_related(
-            "ticket__category", "ticket__requester", "actor", "recipient", "comment"
+            "ticket__category",
+            "ticket__requester",
+            "actor",
+            "recipient",
+            "comment",
+            "incident",
         )
         .order_by("next_attempt_at", "id")
     )
@@ -251,9 +256,13 @@ def _drop_unreadable(rows, token) -> list:
     """
     kept = []
     for row in rows:
-        if may_receive(
-            row.recipient, ticket=row.ticket, kind=row.kind, comment=row.comment
-        ):
+        if row.incident_id is not None and row.ticket_id is None:
+            allowed = may_receive_incident_news(row.recipient)
+        else:
+            allowed = may_receive(
+                row.recipient, ticket=row.ticket, kind=row.kind, comment=row.comment
+            )
+        if allowed:
             kept.append(row)
         else:
             mark_dropped(row, token)

@@ -10,7 +10,11 @@ from .models import CategoryAgent, NotificationKind
 REQUESTER_STATUSES = frozenset({"waiting", "resolved", "closed"})
 # Service levels are internal: told to staff only.
 SLA_KINDS = frozenset({NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH})
-STAFF_ONLY_KINDS = SLA_KINDS | {NotificationKind.INTERNAL_NOTE}
+# Ratings and their comments are the IT team's to read (tickets.policies).
+STAFF_ONLY_KINDS = SLA_KINDS | {
+    NotificationKind.INTERNAL_NOTE,
+    NotificationKind.SATISFACTION_BAD,
+}
 
 
 def _agents_for_new_ticket(ticket):
@@ -27,6 +31,29 @@ def _all_agents():
     return list(get_user_model().objects.staff().order_by("id"))
 
 
+def _cc_users(ticket):
+    """The people copied on the ticket: told what the requester is told."""
+    return list(
+        get_user_model().objects.filter(ticket_ccs__ticket_id=ticket.pk).order_by("id")
+    )
+
+
+def _followers(ticket):
+    """Staff following the ticket: told what the assignee is told."""
+    return list(
+        get_user_model()
+        .objects.filter(followed_tickets__ticket_id=ticket.pk)
+        .order_by("id")
+    )
+
+
+def _added_cc(ticket, new_value):
+    """The person a "cc_added" event copied on the ticket (its new value)."""
+    if not str(new_value).isdigit():
+        return []
+    return list(get_user_model().objects.filter(pk=int(new_value)))
+
+
 def may_receive(user, *, ticket, kind, comment=None) -> bool:
     """Whether `user` may be told of this event on `ticket` now.
 
@@ -41,6 +68,11 @@ def may_receive(user, *, ticket, kind, comment=None) -> bool:
         comment is not None and comment.internal
     )
     return not internal or policies.can_see_internal(user)
+
+
+def may_receive_incident_news(user) -> bool:
+    """News of a public outage notice: anyone whose account is still active."""
+    return bool(user is not None and user.is_active)
 
 
 def _assignee_or_all_agents(ticket):
@@ -63,7 +95,9 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
 
     Nobody hears of their own action except the requester's receipt for a new
     ticket; internal notes never reach the requester; nobody hears of a ticket
-    they may not see (`may_receive`).
+    they may not see (`may_receive`). People CC'd on the ticket hear what the
+    requester hears; staff following it, what the assignee hears (and every
+    public reply and status change).
     """
     candidates = []
     receipt = None
@@ -73,15 +107,33 @@ def event_recipients(*, ticket, kind, actor, new_value=""):
         receipt = ticket.requester
         candidates = _agents_for_new_ticket(ticket)
     elif kind == NotificationKind.REPLY_STAFF:
-        candidates = [ticket.requester]
+        candidates = [ticket.requester, *_cc_users(ticket), *_followers(ticket)]
     elif kind == NotificationKind.REPLY_REQUESTER:
-        candidates = _assignee_or_all_agents(ticket)
+        # By the requester or someone CC'd: the team, and the others on it.
+        candidates = [
+            *_assignee_or_all_agents(ticket),
+            *_followers(ticket),
+            ticket.requester,
+            *_cc_users(ticket),
+        ]
     elif kind == NotificationKind.ASSIGNED:
         candidates = [ticket.assignee] if new_value and ticket.assignee_id else []
     elif kind == NotificationKind.STATUS_CHANGED:
-        candidates = [ticket.requester] if new_value in REQUESTER_STATUSES else []
+        candidates = _followers(ticket)
+        if new_value in REQUESTER_STATUSES:
+            candidates = [ticket.requester, *_cc_users(ticket), *candidates]
     elif kind == NotificationKind.INTERNAL_NOTE:
-        candidates = [ticket.assignee] if ticket.assignee_id else []
+        assignee = [ticket.assignee] if ticket.assignee_id else []
+        candidates = [*assignee, *_followers(ticket)]
+    elif kind == NotificationKind.CC_ADDED:
+        candidates = _added_cc(ticket, new_value)
+    elif kind == NotificationKind.MERGED:
+        # Where the request went: told like a close (tickets.services.merge).
+        candidates = [ticket.requester, *_cc_users(ticket), *_followers(ticket)]
+    elif kind == NotificationKind.SATISFACTION_BAD:
+        # The requester's verdict on the work: whoever did it (and followers).
+        assignee = [ticket.assignee] if ticket.assignee_id else []
+        candidates = [*assignee, *_followers(ticket)]
     elif kind in SLA_KINDS:
         candidates = _assignee_or_category_agents(ticket)
 

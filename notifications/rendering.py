@@ -14,8 +14,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from inbound.tokens import replies_by_mail
+from tickets import policies
 from tickets.models import Status
 from tickets.people import display_name
+from tickets.satisfaction_links import satisfaction_mail_links
 
 from .models import NotificationKind
 
@@ -93,6 +95,20 @@ def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
             "ref": ref,
             "title": title,
         }
+    if kind == NotificationKind.CC_ADDED:
+        return _("%(who)s added you to %(ref)s “%(title)s” (CC).") % {
+            "who": who,
+            "ref": ref,
+            "title": title,
+        }
+    if kind == NotificationKind.MERGED:
+        return _merged_headline(ticket, recipient=recipient, title=title)
+    if kind == NotificationKind.SATISFACTION_BAD:
+        return _("%(who)s rated the resolution of %(ref)s “%(title)s”: not good.") % {
+            "who": who,
+            "ref": ref,
+            "title": title,
+        }
     if kind == NotificationKind.SLA_WARNING:
         return _("%(ref)s “%(title)s” is due soon.") % {"ref": ref, "title": title}
     if kind == NotificationKind.SLA_BREACH:
@@ -110,6 +126,25 @@ def headline(*, ticket, kind, actor, recipient, new_value="") -> str:
         "title": title,
         "status": _status_label(new_value),
     }
+
+
+def _merged_headline(ticket, *, recipient, title) -> str:
+    """Where a merged request went: the target's reference only to those who
+    may see the target (tickets.services.merge explains the choice)."""
+    values = {"ref": ticket.reference, "title": title}
+    target = ticket.merged_into
+    if target is not None and policies.can_view_ticket(recipient, target):
+        return _(
+            "%(ref)s “%(title)s” was merged into %(target)s; the IT team "
+            "continues there."
+        ) % {**values, "target": target.reference}
+    return (
+        _(
+            "%(ref)s “%(title)s” was merged into another request and is handled "
+            "there under another ticket number; we will keep you informed."
+        )
+        % values
+    )
 
 
 def _category_name(ticket) -> str:
@@ -155,6 +190,13 @@ def _quoted_text(*, ticket, kind, comment) -> str:
     return ""
 
 
+def _satisfaction_links(*, ticket, kind, recipient, new_value) -> dict[str, str]:
+    """The one-click rating links of a "resolved" mail: the requester's only."""
+    if kind != NotificationKind.STATUS_CHANGED or new_value != Status.RESOLVED:
+        return {}
+    return satisfaction_mail_links(ticket=ticket, recipient=recipient)
+
+
 def render_email(
     *, ticket, kind, actor, recipient, comment=None, new_value="", happened_at=None
 ) -> RenderedEmail:
@@ -188,6 +230,9 @@ def render_email(
             "category": _category_name(ticket),
             "reply_by_mail": replies_by_mail(kind),
             "happened_at": happened_at,
+            "satisfaction_links": _satisfaction_links(
+                ticket=ticket, kind=kind, recipient=recipient, new_value=new_value
+            ),
         }
         body_text = render_to_string("notifications/email/notification.txt", context)
         body_html = render_to_string("notifications/email/notification.html", context)
@@ -217,6 +262,58 @@ def email_subject(ticket, kind, *, title: str) -> str:
     return subject[:300]
 
 
+# --- Outage notices ("나도 같은 문제": news without a ticket) ---------------------
+
+
+def incident_headline(*, incident) -> str:
+    """One sentence; call inside the recipient's language."""
+    title = Truncator(one_line(incident.title)).chars(200)
+    return _("The outage “%(title)s” you reported is fixed.") % {"title": title}
+
+
+def incident_texts(*, incident) -> dict[str, str]:
+    """The in-app text in every language of the site (see `notification_texts`)."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = Truncator(incident_headline(incident=incident)).chars(500)
+    return texts
+
+
+def incident_subject(incident) -> str:
+    return Truncator(one_line(incident.title)).chars(200)[:300]
+
+
+def incident_message_id(incident, *, domain: str) -> str:
+    return f"<incident-{incident.pk}.{uuid.uuid4().hex}@{domain}>"
+
+
+def _render_incident_outbound(row) -> None:
+    """Fill in a queued mail about a resolved outage notice (see render_outbound)."""
+    incident, recipient = row.incident, row.recipient
+    if recipient is None:
+        raise LookupError("The recipient no longer exists.")
+    if row.ticket_title:
+        incident.title = row.ticket_title
+    with translation.override(row.language or settings.LANGUAGE_CODE):
+        quoted, truncated = _excerpt(incident.resolution)
+        context = {
+            "recipient_name": _name(recipient, recipient=recipient),
+            "headline": incident_headline(incident=incident),
+            "title": one_line(incident.title),
+            "quoted": quoted,
+            "truncated": truncated,
+            "portal_url": f"{settings.APP_BASE_URL}{reverse('home')}",
+            "preferences_url": preferences_url(),
+            "language": translation.get_language(),
+            "happened_at": row.created_at,
+        }
+        row.subject = incident_subject(incident)
+        row.body_text = render_to_string("notifications/email/incident.txt", context)
+        row.body_html = render_to_string("notifications/email/incident.html", context)
+    row.rendered = True
+
+
 def render_outbound(row) -> None:
     """Fill in the subject and bodies of a queued `OutboundEmail` (unsaved).
 
@@ -225,6 +322,9 @@ def render_outbound(row) -> None:
     value. The row's threading headers stay as written. Raises when it cannot
     be rendered (the outbox records that on the row).
     """
+    if row.incident_id is not None and row.ticket_id is None:
+        _render_incident_outbound(row)
+        return
     ticket, recipient = row.ticket, row.recipient
     if ticket is None:
         raise LookupError("The ticket no longer exists.")

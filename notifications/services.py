@@ -29,6 +29,9 @@ from .models import (
 from .recipients import event_recipients
 from .rendering import (
     email_subject,
+    incident_message_id,
+    incident_subject,
+    incident_texts,
     mail_domain,
     notification_texts,
     one_line,
@@ -196,6 +199,59 @@ def fan_out(
     return [row.pk for row in created if row.status == OutboundEmailStatus.PENDING]
 
 
+def notify_incident_resolved(*, incident, actor, users) -> list[int]:
+    """Tell the people who pressed "나도 같은 문제" that the outage is fixed.
+
+    Called by `tickets.services.incidents` inside the resolving transaction:
+    an in-app notification each (no ticket: the notice) and an e-mail to
+    those who want it, sent after commit like every other. Returns the ids
+    of the e-mails. A few queries, whatever the number of people.
+    """
+    kind = NotificationKind.INCIDENT_RESOLVED
+    users = [user for user in users if user.is_active]
+    if not users:
+        return []
+    texts = incident_texts(incident=incident)
+    Notification.objects.bulk_create(
+        _notification(user, texts, incident=incident, kind=kind, actor=actor)
+        for user in users
+    )
+    preferences = {
+        preference.user_id: preference
+        for preference in NotificationPreference.objects.filter(user__in=users)
+    }
+    domain = mail_domain()
+    created = OutboundEmail.objects.bulk_create(
+        _incident_email(user, incident=incident, actor=actor, domain=domain)
+        for user in users
+        if user.pk not in preferences or preferences[user.pk].wants_email(kind)
+    )
+    ids = [row.pk for row in created if row.status == OutboundEmailStatus.PENDING]
+    if settings.NOTIFICATIONS_SEND_INLINE and ids:
+        transaction.on_commit(partial(outbox.send_now, ids), robust=True)
+    return ids
+
+
+def _incident_email(user, *, incident, actor, domain) -> OutboundEmail:
+    address = (user.email or "").strip()
+    row = OutboundEmail(
+        recipient=user,
+        to_address=address[:254],
+        language=user.language or settings.LANGUAGE_CODE,
+        kind=NotificationKind.INCIDENT_RESOLVED,
+        incident=incident,
+        actor=actor,
+        ticket_title=Truncator(one_line(incident.title)).chars(200),
+        subject=incident_subject(incident),
+        message_id=incident_message_id(incident, domain=domain),
+    )
+    problem = _address_problem(address)
+    if problem:
+        row.status = OutboundEmailStatus.FAILED
+        row.last_error = problem
+    return row
+
+
 def _notification(user, texts, **event) -> Notification:
     language = user.language or settings.LANGUAGE_CODE
     text = texts.get(language) or texts[settings.LANGUAGE_CODE]
@@ -220,6 +276,9 @@ class _HeadlineCache:
             actor is not None and user.pk == actor.pk,
             is_staff_member(user),
         )
+        if self.event["kind"] == NotificationKind.MERGED:
+            # Whether the reader sees the target ticket is their own (CCs).
+            key += (user.pk,)
         if key not in self.texts:
             self.texts[key] = notification_texts(recipient=user, **self.event)
         return self.texts[key]

@@ -39,6 +39,8 @@ class OpenView(LoginRequiredMixin, View):
             selectors.notification_list(user=request.user), pk=pk
         )
         services.notification_mark_read(notification=notification, user=request.user)
+        if notification.ticket_id is None:  # news of an outage notice
+            return redirect("home")
         return redirect("tickets:detail", notification.ticket_id)
 
 

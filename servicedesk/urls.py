@@ -27,6 +27,8 @@ api_urlpatterns = [
     path("", include("tickets.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("attachments.api.urls")),
+    path("", include("reports.api.urls")),
+    path("", include("knowledge.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^docs/?$",
@@ -43,8 +45,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("tickets.urls")),
+    path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("attachments/", include("attachments.urls")),
+    path("kb/", include("knowledge.urls")),
     # Django's set_language, which also saves the choice on a signed-in user.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

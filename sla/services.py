@@ -27,7 +27,10 @@ WARNING_SHARE = 0.8  # "warning" once less than 20% of a target is left
 MARKERS = {"sla_warned_at", "sla_breached_at"}
 
 
-def targets_for(ticket: Ticket) -> tuple[dt.timedelta, dt.timedelta] | None:
+Targets = tuple[dt.timedelta, dt.timedelta]
+
+
+def targets_for(ticket: Ticket) -> Targets | None:
     """(first response, resolution) targets in working time, or None."""
     policy = (
         Policy.objects.filter(priority=ticket.priority)
@@ -43,11 +46,35 @@ def targets_for(ticket: Ticket) -> tuple[dt.timedelta, dt.timedelta] | None:
     )
 
 
+class PolicyTable:
+    """Every target in memory: `targets_for` without a query per ticket, for
+    recomputing many tickets at once (`ticket_sla_replay`)."""
+
+    def __init__(self):
+        self.rows = {
+            (policy.priority, policy.category_id): (
+                dt.timedelta(minutes=policy.first_response_minutes),
+                dt.timedelta(minutes=policy.resolution_minutes),
+            )
+            for policy in Policy.objects.all()
+        }
+
+    def targets_for(self, ticket: Ticket) -> Targets | None:
+        return self.rows.get((ticket.priority, ticket.category_id)) or self.rows.get(
+            (ticket.priority, None)
+        )
+
+
 def ticket_sla_refresh(
-    ticket: Ticket, *, now: dt.datetime, calendar: Calendar | None = None
+    ticket: Ticket,
+    *,
+    now: dt.datetime,
+    calendar: Calendar | None = None,
+    policies: PolicyTable | None = None,
 ) -> set[str]:
     """Move the clocks to `now` and recompute the SLA fields; returns them."""
     calendar = calendar or Calendar.load()
+    durations = ticket_durations_refresh(ticket, calendar=calendar)
     running = ticket.status in RUNNING
     if ticket.sla_resumed_at is not None and not running:
         used = calendar.working_time_between(ticket.sla_resumed_at, now)
@@ -63,13 +90,13 @@ def ticket_sla_refresh(
         "sla_used_seconds",
         "sla_resumed_at",
     }
-    targets = targets_for(ticket)
+    targets = policies.targets_for(ticket) if policies else targets_for(ticket)
     if targets is None:
         ticket.first_response_due_at = ticket.resolution_due_at = None
         ticket.sla_warning_at = None
         ticket.sla_state = SlaState.OK
         _reset_markers(ticket, now)
-        return fields | MARKERS
+        return fields | MARKERS | durations
     first_target, resolution_target = targets
     start = ticket.created_at or now
     used = dt.timedelta(seconds=ticket.sla_used_seconds)
@@ -92,7 +119,63 @@ def ticket_sla_refresh(
         ticket, now=now, used=used, target=resolution_target
     )
     _reset_markers(ticket, now)
-    return fields | MARKERS
+    return fields | MARKERS | durations
+
+
+DURATIONS = {"first_response_working_seconds", "resolution_working_seconds"}
+
+
+def ticket_durations_refresh(ticket: Ticket, *, calendar: Calendar) -> set[str]:
+    """Working time from creation to the first response and to the resolution.
+
+    Set once each moment is known (`first_responded_at`, `resolved_at`) and
+    cleared with it (a reopened ticket has no resolution until it is resolved
+    again): the reports take medians and percentiles of these columns in SQL.
+    Returns the names of the fields.
+    """
+    moments = {
+        "first_response_working_seconds": ticket.first_responded_at,
+        "resolution_working_seconds": ticket.resolved_at,
+    }
+    for field, moment in moments.items():
+        if moment is None or ticket.created_at is None:
+            setattr(ticket, field, None)
+        elif getattr(ticket, field) is None:
+            used = calendar.working_time_between(ticket.created_at, moment)
+            setattr(ticket, field, max(0, int(used.total_seconds())))
+    return DURATIONS
+
+
+def ticket_sla_replay(
+    ticket: Ticket,
+    statuses: list[tuple[dt.datetime, str]],
+    *,
+    now: dt.datetime,
+    calendar: Calendar,
+    policies: PolicyTable,
+) -> set[str]:
+    """Compute the SLA fields afresh from the ticket's status history.
+
+    `statuses` is (when, status) for its creation and each status change,
+    oldest first. The clocks start again from nothing and run through the
+    history as `ticket_sla_refresh` would have run them at each change, so the
+    time spent waiting is left out; the targets are the current priority's and
+    category's (a change of either recomputes from creation anyway). For
+    tickets made before the service levels existed (`manage.py sla_recompute`).
+    """
+    current = ticket.status
+    ticket.sla_used_seconds = 0
+    ticket.sla_resumed_at = None
+    # The reports' durations too, on the calendar as it is now.
+    ticket.first_response_working_seconds = None
+    ticket.resolution_working_seconds = None
+    for when, status in statuses:
+        if when >= now:
+            break
+        ticket.status = status
+        ticket_sla_refresh(ticket, now=when, calendar=calendar, policies=policies)
+    ticket.status = current
+    return ticket_sla_refresh(ticket, now=now, calendar=calendar, policies=policies)
 
 
 def breach_due_at(ticket: Ticket) -> dt.datetime | None:

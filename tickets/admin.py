@@ -13,13 +13,28 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications.admin import CategoryAgentInline
 
 from . import policies, presenters, services
-from .models import Category, Comment, Priority, Status, Ticket, TicketEvent
+from .models import (
+    CannedReply,
+    Category,
+    Comment,
+    Incident,
+    IncidentSubscriber,
+    Priority,
+    SatisfactionRating,
+    Status,
+    Tag,
+    Ticket,
+    TicketCC,
+    TicketEvent,
+    TicketFollower,
+)
 
 DETAIL_FIELDS = ("title", "description", "location", "contact_phone")
 WORKFLOW_FIELDS = ("status", "priority", "category", "assignee")
@@ -128,6 +143,28 @@ class TicketEventInline(ReadOnlyInline):
         return self.sentences.get(event.pk, "")
 
 
+class TicketCCInline(ReadOnlyInline):
+    """Who is copied on the ticket; added and removed through the services."""
+
+    model = TicketCC
+    fields = ("user", "added_by", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "added_by")
+
+
+class TicketFollowerInline(ReadOnlyInline):
+    """The staff who follow the ticket; they follow and unfollow on its page."""
+
+    model = TicketFollower
+    fields = ("user", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     form = TicketAdminForm
@@ -154,7 +191,7 @@ class TicketAdmin(admin.ModelAdmin):
     search_help_text = _("Reference (SD-000123), title, description or requester.")
     date_hierarchy = "created_at"
     autocomplete_fields = ("requester", "assignee")
-    inlines = (CommentInline, TicketEventInline)
+    inlines = (TicketCCInline, TicketFollowerInline, CommentInline, TicketEventInline)
     actions = ("close_selected", "assign_to_me")
     add_fieldsets = (
         (None, {"fields": ("requester", "title", "description", "category")}),
@@ -289,3 +326,161 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("sort_order", "slug")
     inlines = [CategoryAgentInline]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """The team's shared canned replies; the agents keep their own ones (API)."""
+
+    list_display = ("title", "language", "updated_at")
+    list_filter = ("language",)
+    search_fields = ("title", "body")
+    fields = ("title", "language", "body")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(owner=None)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in self.fields}
+        if change:
+            services.canned_reply_update(canned=obj, by=request.user, **data)
+        else:
+            created = services.canned_reply_create(by=request.user, shared=True, **data)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.canned_reply_delete(canned=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for canned in queryset:
+            services.canned_reply_delete(canned=canned, by=request.user)
+
+
+class TagAdminForm(forms.ModelForm):
+    """A tag's new name, normalised, refused if another tag has it."""
+
+    class Meta:
+        model = Tag
+        fields = ("name",)
+
+    def clean_name(self):
+        try:
+            name = services.tag_name_normalize(self.cleaned_data["name"], field="name")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["name"]) from None
+        if any(tag.pk != self.instance.pk for tag in services.tags_by_name([name])):
+            raise ValidationError(
+                _("Another tag is called “%(name)s”: merge the two instead."),
+                code="duplicate_tag",
+                params={"name": name},
+            )
+        return name
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """The staff-only tags: rename, merge (action) and delete, via the services.
+
+    Tags are made by tagging tickets (the ticket page, the queue, the API), so
+    there is no add form here.
+    """
+
+    form = TagAdminForm
+    list_display = ("name", "ticket_count", "created_at")
+    search_fields = ("name",)
+    actions = ("merge_selected",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ticket_count=Count("tickets"))
+
+    @admin.display(description=_("tickets"), ordering="ticket_count")
+    def ticket_count(self, tag):
+        return tag.ticket_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.tag_rename(tag=obj, name=form.cleaned_data["name"], by=request.user)
+
+    def delete_model(self, request, obj):
+        services.tags_delete(tags=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.tags_delete(tags=list(queryset), by=request.user)
+
+    @admin.action(description=_("Merge the selected tags into the most used one"))
+    def merge_selected(self, request, queryset):
+        tags = sorted(queryset, key=lambda tag: (-tag.ticket_count, tag.pk))
+        if len(tags) < 2:
+            self.message_user(
+                request, _("Select at least two tags to merge."), messages.WARNING
+            )
+            return
+        services.tags_merge(tags=tags, into=tags[0], by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s tag merged into “%(name)s”.",
+                "%(count)s tags merged into “%(name)s”.",
+                len(tags) - 1,
+            )
+            % {"count": len(tags) - 1, "name": tags[0].name},
+            messages.SUCCESS,
+        )
+
+
+class IncidentSubscriberInline(admin.TabularInline):
+    model = IncidentSubscriber
+    extra = 0
+    fields = ("user", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Outage notices, to look up: they are opened, linked and resolved on the
+    staff pages (/incidents/), whose services answer the linked tickets."""
+
+    list_display = ("title", "status", "category", "created_at", "resolved_at")
+    list_filter = ("status", "category")
+    search_fields = ("title", "message", "locations")
+    date_hierarchy = "created_at"
+    list_select_related = ("category",)
+    inlines = [IncidentSubscriberInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(admin.ModelAdmin):
+    """Requesters' ratings, to look up: only requesters rate (the ticket page,
+    the API and the e-mail's links, through `services.satisfaction_rate`)."""
+
+    list_display = ("ticket", "rating", "resolved_at", "updated_at", "requester")
+    list_filter = ("rating",)
+    search_fields = ("comment",)
+    date_hierarchy = "resolved_at"
+    list_select_related = ("ticket", "requester")
+    fields = ("ticket", "requester", "rating", "comment", "resolved_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,12 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.roles import is_staff_member
 from sla.selectors import with_sla_state
 
 from .models import Priority, SlaState, Status, Ticket
 from .selectors.search import ticket_search
+from .tag_names import tag_name_normalize
 
 OPEN, ALL = "open", "all"
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
@@ -76,6 +79,36 @@ class StatusFilter(ChoiceListFilter):
         if not value or ALL in value:
             return queryset
         return queryset.filter(status__in=statuses_of(value))
+
+
+class TagNameField(forms.CharField):
+    """A tag's name, normalised as stored (tickets.tag_names)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return tag_name_normalize(value, field="tag")
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["tag"]) from None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TagFilter(django_filters.Filter):
+    """Tickets carrying a tag; tags are internal, so only staff filter by them.
+
+    A requester's `tag` is ignored (their list is the same with or without
+    it): answering anything else would tell them a tag exists.
+    """
+
+    field_class = TagNameField
+
+    def filter(self, queryset, value):
+        if not value or not is_staff_member(self.parent.user):
+            return queryset
+        # One join on the tickets_ticket_tags index (tag_id) per list.
+        return queryset.filter(tags__name__iexact=value)
 
 
 def status_menu():
@@ -139,6 +172,12 @@ class TicketFilter(django_filters.FilterSet):
         method="filter_sla_state",
         help_text="One service-level state or several, comma-separated "
         "(`warning,breached`), as of now (staff only; ignored for requesters).",
+    )
+
+    tag = TagFilter(
+        label=_("Tag"),
+        help_text="A tag's name, whatever its case (staff only; ignored for "
+        "requesters).",
     )
 
     class Meta:

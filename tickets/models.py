@@ -7,12 +7,21 @@ fields, constraints and small derived values.
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models.functions import Coalesce, Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, Upper
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .querysets import CommentQuerySet, TicketEventQuerySet, TicketQuerySet
+from .querysets import (
+    CannedReplyQuerySet,
+    CommentQuerySet,
+    TicketCCQuerySet,
+    TicketEventQuerySet,
+    TicketQuerySet,
+)
 
 
 class Status(models.TextChoices):
@@ -62,6 +71,14 @@ class EventKind(models.TextChoices):
     DETAILS_CHANGED = "details_changed", _("Details changed")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     SLA_BREACHED = "sla_breached", _("Service level breached")
+    # Merges and links (tickets.services.merge, tickets.services.links).
+    MERGED_INTO = "merged_into", _("Merged into another ticket")
+    MERGED_FROM = "merged_from", _("Ticket merged in")
+    LINK_ADDED = "link_added", _("Link added")
+    LINK_REMOVED = "link_removed", _("Link removed")
+    CC_ADDED = "cc_added", _("CC added")
+    CC_REMOVED = "cc_removed", _("CC removed")
+    TAGS_CHANGED = "tags_changed", _("Tags changed")
 
 
 class Category(models.Model):
@@ -84,6 +101,35 @@ class Category(models.Model):
         """The name in the active language (Korean unless English is active)."""
         language = translation.get_language() or settings.LANGUAGE_CODE
         return self.name_en if language.startswith("en") else self.name_ko
+
+
+class Tag(models.Model):
+    """A staff-only label on tickets ("반복문의", "VPN"); never shown to requesters.
+
+    A model of our own with a plain many-to-many on `Ticket`, not django-taggit:
+    taggit's generic relation puts a content-type join (and a text object id
+    join) into every `?tag=` filter over 100,000 tickets; here the filter is
+    one indexed lookup of the tag's id in `tickets_ticket_tags` (indexed on
+    both columns by Django). Names are kept normalised by the services
+    (`tickets.services.tags`), and unique whatever their case.
+    """
+
+    MAX_LENGTH = 50
+
+    name = models.CharField(_("name"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            # `name__iexact` compares UPPER(name): the same index serves it.
+            models.UniqueConstraint(Upper("name"), name="tag_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class Ticket(models.Model):
@@ -175,12 +221,50 @@ class Ticket(models.Model):
     # (`tickets_sla_watch`); cleared when the clocks move back (sla.services).
     sla_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     sla_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Working time (the SLA calendar's) from creation to the first public staff
+    # reply and to the resolution, set by sla.services when they happen: the
+    # reports take medians and percentiles of them in SQL.
+    first_response_working_seconds = models.PositiveIntegerField(
+        _("first response (working seconds)"), null=True, blank=True, editable=False
+    )
+    resolution_working_seconds = models.PositiveIntegerField(
+        _("resolution (working seconds)"), null=True, blank=True, editable=False
+    )
     # The order "resolution due first": no due time sorts last, not as null
     # (the keyset pagination needs values it can compare).
     sla_due_sort = models.GeneratedField(
         expression=Coalesce("resolution_due_at", models.Value(SLA_NO_DUE)),
         output_field=models.DateTimeField(),
         db_persist=True,
+    )
+
+    # Set when staff merged this ticket into another (tickets.services.merge),
+    # which closed it; a merged ticket is never merged again.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_tickets",
+    )
+
+    # Staff-only labels (Tag); changed through tickets.services.tags only.
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("tags"), related_name="tickets", blank=True
+    )
+
+    # The outage notice this ticket was reported under (tickets.services.incidents);
+    # a ticket belongs to at most one.
+    incident = models.ForeignKey(
+        "Incident",
+        verbose_name=_("outage notice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="tickets",
     )
 
     objects = TicketQuerySet.as_manager()
@@ -225,6 +309,17 @@ class Ticket(models.Model):
                 condition=models.Q(status="resolved"),
                 name="ticket_resolved_idx",
             ),
+            # The reports: resolutions and first responses in a period.
+            models.Index(
+                fields=["resolved_at"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="ticket_resolved_at_idx",
+            ),
+            models.Index(
+                fields=["first_responded_at"],
+                condition=models.Q(first_responded_at__isnull=False),
+                name="ticket_first_responded_idx",
+            ),
         ]
         # PostgreSQL-only search indexes (trigram on `search_text`, bigram) are
         # created by migrations 0003 and 0005 and skipped on other databases.
@@ -240,6 +335,11 @@ class Ticket(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    @property
+    def merged_into_reference(self) -> str:
+        """The reference of the ticket this one was merged into (no query)."""
+        return reference_for(self.merged_into_id) if self.merged_into_id else ""
 
 
 def reference_for(pk: int) -> str:
@@ -341,7 +441,13 @@ class TicketEvent(models.Model):
         verbose_name_plural = _("ticket events")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["ticket", "created_at"], name="event_ticket_idx")
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_idx"),
+            # The reports count resolutions and reopenings in a period.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(kind="status_changed"),
+                name="event_status_changed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -355,3 +461,426 @@ class TicketEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Ticket history is append-only.")
+
+
+class TicketCC(models.Model):
+    """Someone the requester (or staff) copied on a ticket.
+
+    A CC'd user is treated like the requester for this ticket only
+    (DESIGN.md, "Permission matrix"); `Ticket.objects.visible_to` reads these
+    rows, so deleting one takes the access away on the next request.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="cc",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="ticket_ccs",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = TicketCCQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("CC")
+        verbose_name_plural = _("CCs")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="ticket_cc_unique")
+        ]
+        indexes = [
+            # "Tickets I am CC'd on" (visible_to); the unique constraint's
+            # index serves a ticket's own list.
+            models.Index(fields=["user", "ticket"], name="ticket_cc_user_idx")
+        ]
+
+    def __str__(self):
+        return f"{reference_for(self.ticket_id)} cc {self.user_id}"
+
+
+class TicketFollower(models.Model):
+    """A staff member who asked to be told of a ticket's changes."""
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="followed_tickets",
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "user"], name="ticket_follower_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "ticket"], name="ticket_follower_user_idx")
+        ]
+
+    def __str__(self):
+        return f"{reference_for(self.ticket_id)} followed by {self.user_id}"
+
+
+class SavedView(models.Model):
+    """A queue filter saved under a name: the owner's own, or shared with the team.
+
+    `query` is the queue's query string as the queue's filter form normalises
+    it (`tickets.services.saved_views`), so equal filters are equal text.
+    """
+
+    MAX_QUERY_LENGTH = 1000
+
+    name = models.CharField(_("name"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    shared = models.BooleanField(
+        _("shared with the team"),
+        default=False,
+        help_text=_("Shared views show as tabs for every agent and admin."),
+    )
+    query = models.CharField(_("filters"), max_length=MAX_QUERY_LENGTH, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="saved_view_owner_name_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["position", "id"],
+                condition=models.Q(shared=True),
+                name="saved_view_shared_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CannedReplyLanguage(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+    ANY = "any", _("Any language")
+
+
+class CannedReply(models.Model):
+    """A reply text agents insert into the reply form (`tickets.services.canned`).
+
+    Shared ones (no owner) are kept by the admins in the Django admin; personal
+    ones belong to one agent and only they see and edit them. `{{ requester_name }}`,
+    `{{ ticket_reference }}` and `{{ agent_name }}` in the body are filled in
+    when it is inserted.
+    """
+
+    MAX_BODY_LENGTH = 5000
+
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(
+        _("body"),
+        max_length=MAX_BODY_LENGTH,  # the admin's textarea
+        validators=[MaxLengthValidator(MAX_BODY_LENGTH)],
+        help_text=_(
+            "{{ requester_name }}, {{ ticket_reference }} and {{ agent_name }} "
+            "are filled in when the reply is inserted."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=3,
+        choices=CannedReplyLanguage.choices,
+        default=CannedReplyLanguage.ANY,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        help_text=_("Empty for a reply shared by the whole IT team."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CannedReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["owner", "title"], name="canned_owner_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", _("Related")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class TicketLink(models.Model):
+    """A staff-only link between two tickets, shown on both (symmetric).
+
+    At most one link per pair of tickets, whichever way round it was made
+    (the database enforces it). Changed through `tickets.services.links`; a
+    merge makes a `duplicate` link from the merged ticket to its target.
+    """
+
+    from_ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("from ticket"),
+        on_delete=models.CASCADE,
+        related_name="links_from",
+    )
+    to_ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("to ticket"),
+        on_delete=models.CASCADE,
+        related_name="links_to",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=LinkKind.choices, default=LinkKind.RELATED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Least("from_ticket", "to_ticket"),
+                Greatest("from_ticket", "to_ticket"),
+                name="ticket_link_pair_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_ticket=models.F("to_ticket")),
+                name="ticket_link_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{reference_for(self.from_ticket_id)} {self.get_kind_display()} "
+            f"{reference_for(self.to_ticket_id)}"
+        )
+
+    def other(self, ticket: Ticket) -> Ticket:
+        """The ticket at the other end, seen from `ticket`."""
+        return self.to_ticket if self.from_ticket_id == ticket.pk else self.from_ticket
+
+
+class Satisfaction(models.TextChoices):
+    GOOD = "good", pgettext_lazy("satisfaction", "Good")
+    BAD = "bad", pgettext_lazy("satisfaction", "Not good")
+
+
+class SatisfactionRating(models.Model):
+    """The requester's rating of one resolution of their ticket (CSAT).
+
+    A resolution is known by the ticket's `resolved_at` when it was rated: a
+    second rating of the same resolution replaces the first, a rating after the
+    ticket was reopened and resolved again is a new row. Written by
+    `tickets.services.satisfaction` only.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="satisfaction_ratings",
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("satisfaction", "resolution"),
+        help_text=_("When the rated resolution happened."),
+    )
+    rating = models.CharField(
+        pgettext_lazy("satisfaction", "rating"),
+        max_length=8,
+        choices=Satisfaction.choices,
+    )
+    comment = models.TextField(pgettext_lazy("satisfaction", "comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-resolved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "resolved_at"],
+                name="satisfaction_one_per_resolution",
+            )
+        ]
+        indexes = [
+            # The reports: ratings of the resolutions in a period.
+            models.Index(fields=["resolved_at"], name="satisfaction_resolved_idx")
+        ]
+
+    def __str__(self):
+        return f"{reference_for(self.ticket_id)} · {self.get_rating_display()}"
+
+    @property
+    def is_good(self) -> bool:
+        return self.rating == Satisfaction.GOOD
+
+
+# --- Outage notices ---------------------------------------------------------------
+
+
+class IncidentStatus(models.TextChoices):
+    INVESTIGATING = "investigating", _("Investigating")
+    IDENTIFIED = "identified", _("Identified")
+    RESOLVED = "resolved", _("Resolved")
+
+
+OPEN_INCIDENT_STATUSES = (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED)
+
+
+class Incident(models.Model):
+    """An outage notice ("학내 와이파이 장애"): public while open, tickets linked.
+
+    Changed through `tickets.services.incidents` only; resolving it answers and
+    resolves every linked ticket through the ticket services.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    message = models.TextField(_("public message"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    locations = models.CharField(_("buildings"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=IncidentStatus.choices,
+        default=IncidentStatus.INVESTIGATING,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution message"), blank=True)
+
+    class Meta:
+        verbose_name = _("outage notice")
+        verbose_name_plural = _("outage notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=~models.Q(status="resolved"),
+                name="incident_open_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("tickets:incident_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != IncidentStatus.RESOLVED
+
+
+class IncidentSubscriber(models.Model):
+    """A requester who pressed "나도 같은 문제": counted, and told when it is fixed."""
+
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("outage notice"),
+        on_delete=models.CASCADE,
+        related_name="subscribers",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affected user")
+        verbose_name_plural = _("affected users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "user"], name="incident_subscriber_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.user_id}"

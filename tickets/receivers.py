@@ -1,4 +1,4 @@
-"""The data version moves with every write of users and categories.
+"""The data version moves with every write of users, categories and canned replies.
 
 Cached pages and API answers are keyed by the data version (`counters`), so a
 write to anything they show must move it, or the next request gets what was
@@ -29,7 +29,7 @@ from django.dispatch import receiver
 from accounts.signals import user_access_changed
 from accounts.sync.apply import users_written
 
-from .models import Category
+from .models import CannedReply, Category
 from .services import counters, tickets_unassign_lost_access
 
 # A save of only these changes nothing a cached answer shows: signing in
@@ -48,6 +48,8 @@ def user_saved(sender, update_fields=None, **kwargs):
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
+@receiver(post_save, sender=CannedReply)  # listed in the ticket page's reply form
+@receiver(post_delete, sender=CannedReply)
 @receiver(users_written)
 def shown_data_written(sender, **kwargs):
     counters.touch()

@@ -10,6 +10,7 @@ under versioned keys (tickets/cache.py): the views hand the templates lazy
 values (querysets, cached properties) that only a cache miss evaluates.
 """
 
+import time
 from functools import cached_property, partial
 
 from django.contrib import messages
@@ -32,17 +33,23 @@ from servicedesk.redirects import safe_next_url
 from sla import presenters as sla_presenters
 
 from . import cache as ticket_cache
-from . import policies, presenters, selectors, services
+from . import cc_page, policies, presenters, selectors, services
 from .filters import OPEN_STATUSES
 from .forms import (
     BulkActionForm,
+    CannedInsertForm,
     CloseForm,
     FollowUpForm,
+    LinkAddForm,
+    MergeForm,
     PagingForm,
     ReplyForm,
+    SavedViewForm,
+    SavedViewRenameForm,
     StaffUpdateForm,
     TicketCreateForm,
     TicketOnBehalfForm,
+    TicketTagsForm,
     VersionForm,
     add_service_errors,
     is_conflict,
@@ -93,6 +100,7 @@ class TicketListView(LoginRequiredMixin, TemplateView):
     nav = ""
     default_status = "all"
     default_page_size = 25
+    with_tags = False  # staff lists show each row's tags (internal)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -140,9 +148,13 @@ class TicketListView(LoginRequiredMixin, TemplateView):
             return presenters.ListPage(rows=[])
         tickets = tickets.filter(**self.base_filters())
         try:
-            page = selectors.ticket_page(tickets, **self.paging.values())
+            page = selectors.ticket_page(
+                tickets, **self.paging.values(), tags=self.with_tags
+            )
         except ValidationError as error:
-            page = selectors.ticket_page(tickets, size=self.paging.values()["size"])
+            page = selectors.ticket_page(
+                tickets, size=self.paging.values()["size"], tags=self.with_tags
+            )
             return presenters.ListPage(
                 rows=page.rows,
                 next_url=self.link(page.next_cursor),
@@ -179,7 +191,8 @@ class MyTicketsView(TicketListView):
     nav = "my_tickets"
 
     def base_filters(self) -> dict:
-        return {"requester": self.request.user}
+        # Their own tickets and those they are CC'd on (rows marked "CC").
+        return {"pk__in": selectors.ticket_ids_involving(user=self.request.user)}
 
 
 class QueueView(StaffOnlyMixin, TicketListView):
@@ -190,18 +203,68 @@ class QueueView(StaffOnlyMixin, TicketListView):
     nav = "queue"
     default_status = "open"
     default_page_size = 50
+    with_tags = True
+
+    @cached_property
+    def saved_view_tabs(self) -> list[dict]:
+        """The user's and the team's saved views, each a link with its count.
+
+        Read inside the page's cached fragment; the counts are cached on their
+        own under the data version (a query per view at most on a miss), so
+        paging through the queue does not count again.
+        """
+        views = list(selectors.saved_view_list(user=self.request.user))
+        if not views:
+            return []
+        parts = ("saved-view-counts", *((view.pk, view.query) for view in views))
+        if any("sla_state" in view.query for view in views):
+            parts += (int(time.time() // 60),)  # "due soon" moves with the clock
+        counts = ticket_cache.get_or_compute(
+            self.request.user,
+            parts,
+            partial(selectors.saved_view_counts, user=self.request.user, views=views),
+        )
+        current = self.current_view_query
+        url = reverse(self.list_url_name)
+        return [
+            {
+                "view": view,
+                "count": counts.get(view.pk, 0),
+                "url": f"{url}?{view.query}",
+                "current": view.query == current,
+            }
+            for view in views
+        ]
+
+    @cached_property
+    def current_view_query(self) -> str | None:
+        """This page's filters as a saved view stores them (None if invalid)."""
+        try:
+            return services.saved_view_query_normalize(
+                user=self.request.user, query=self.request.GET
+            )
+        except ValidationError:
+            return None
+
+    @cached_property
+    def save_view_form(self):
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        return SavedViewForm(initial={"query": query.urlencode()})
 
     @cached_property
     def bulk_form(self):
         return BulkActionForm(staff=self.staff)
+
+    MORE_FILTERS = ("priority", "category", "tag")
 
     @cached_property
     def more_filters_active(self) -> bool:
         """True when a filter kept under "More filters" is not at its default."""
         form = self.filterset.form
         return (
-            any(self.request.GET.get(name) for name in ("priority", "category"))
-            or any(name in form.errors for name in ("priority", "category"))
+            any(self.request.GET.get(name) for name in self.MORE_FILTERS)
+            or any(name in form.errors for name in self.MORE_FILTERS)
             or not all(
                 self.paging.is_default(name) for name in ("ordering", "page_size")
             )
@@ -376,6 +439,15 @@ class BulkActionView(StaffOnlyMixin, View):
             return services.ticket_assign(
                 ticket=ticket, assignee=form.assignee_for(by), by=by
             )
+        if form.cleaned_data["operation"] in (form.TAG_ADD, form.TAG_REMOVE):
+            tag = [form.cleaned_data["tag"]]
+            adding = form.cleaned_data["operation"] == form.TAG_ADD
+            return services.ticket_tags_change(
+                ticket=ticket,
+                by=by,
+                add=tag if adding else [],
+                remove=[] if adding else tag,
+            )
         return services.ticket_status_change_and_claim(
             ticket=ticket, status=form.cleaned_data["status"], by=by
         )
@@ -469,7 +541,21 @@ def followup_initial(ticket, description: str = "") -> dict:
 
 # The ticket page's forms (their ids in ticket_detail_content.html): each
 # gets this request's CSRF token from outside the cached fragment.
-CSRF_FORM_IDS = ("reply", "followup", "assign-me", "manage", "close")
+CSRF_FORM_IDS = (
+    "reply",
+    "followup",
+    "assign-me",
+    "manage",
+    "close",
+    "satisfaction",
+    "tags",
+    "link-add",
+    "link-remove",
+    "merge",
+    "cc-add",
+    "cc-remove",
+    "follow",
+)
 
 
 class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
@@ -512,11 +598,21 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
                 partial(CloseForm, initial={"version": ticket.version})
             ),
             "csrf_form_ids": CSRF_FORM_IDS,
+            **cc_page.cc_context(user, ticket),
             **ticket_cache.page_fragments(self.request, "tickets:detail", ticket.pk),
         }
         if policies.can_edit_staff_fields(user, ticket):
             context["staff_form"] = SimpleLazyObject(
                 lambda: StaffUpdateForm(ticket=ticket, staff=selectors.staff_list())
+            )
+        if policies.can_tag_ticket(user, ticket):
+            # Tags are internal: staff only. Lazy, as below.
+            tags = SimpleLazyObject(lambda: list(ticket.tags.all()))
+            context["ticket_tags"] = tags
+            context["tags_form"] = SimpleLazyObject(
+                lambda: TicketTagsForm(
+                    initial={"tags": ", ".join(tag.name for tag in tags)}
+                )
             )
         if is_staff:
             # Service levels are internal: staff only. Lazy, as below.
@@ -527,12 +623,40 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
             context["requester_tickets"] = selectors.requester_recent_tickets(
                 user=user, ticket=ticket
             )
+        if policies.can_insert_canned_reply(user, ticket):
+            # Lazy, like the lists above; the viewer's own ones are in the
+            # fragment key (the viewer), and every canned-reply write moves the
+            # data version (tickets/receivers.py).
+            context["canned_replies"] = selectors.canned_reply_list(user=user)
+        context.update(self.merge_and_links_context(ticket))
         if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
             context["assign_form"] = SimpleLazyObject(
                 partial(VersionForm, initial={"version": ticket.version})
             )
         if forms:
             context.update(forms, **ticket_cache.NO_FRAGMENTS)
+        return context
+
+    def merge_and_links_context(self, ticket) -> dict:
+        """Links and the merge form (staff), where a merged ticket went (all).
+
+        Lazy, like the rest: read only when the fragment is not in the cache.
+        """
+        user = self.request.user
+        context = {}
+        if ticket.merged_into_id:
+            context["merged_into"] = SimpleLazyObject(
+                partial(selectors.merged_into_visible, user=user, ticket=ticket)
+            )
+        if policies.can_manage_links(user, ticket):
+            context["links"] = SimpleLazyObject(
+                partial(selectors.ticket_links, user=user, ticket=ticket)
+            )
+            context["link_form"] = SimpleLazyObject(partial(LinkAddForm, user=user))
+        if policies.can_merge_ticket(user, ticket) and not (
+            ticket.merged_into_id or ticket.is_closed
+        ):
+            context["merge_form"] = SimpleLazyObject(partial(MergeForm, user=user))
         return context
 
 
@@ -636,6 +760,38 @@ class TicketReplyView(TicketActionView):
         return self.failed("reply_form", form, error)
 
 
+class TicketCannedInsertView(TicketActionView):
+    """The canned replies' "Insert" button, without JavaScript.
+
+    The ticket page again, the chosen reply filled in after what was typed;
+    nothing is sent.
+    """
+
+    policy = staticmethod(policies.can_insert_canned_reply)
+
+    def handle(self, ticket):
+        user = self.request.user
+        form = CannedInsertForm(self.request.POST, user=user)
+        typed = ReplyForm(self.request.POST, user=user, ticket=ticket)
+        typed.is_valid()  # only to keep the visibility chosen, if it is one
+        initial = {
+            "body": self.request.POST.get("body", ""),
+            "visibility": typed.cleaned_data.get("visibility", ReplyForm.PUBLIC),
+            "version": typed.cleaned_data.get("version") or ticket.version,
+        }
+        if form.is_valid():
+            filled = services.canned_reply_fill(
+                canned=form.cleaned_data["canned"], ticket=ticket, by=user
+            )
+            initial["body"] = form.message_with(filled)
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(self.request, error)
+        reply_form = ReplyForm(user=user, ticket=ticket, initial=initial)
+        return self.render_page(ticket, reply_form=reply_form)
+
+
 class TicketCloseView(TicketActionView):
     policy = staticmethod(policies.can_close_ticket)
 
@@ -704,3 +860,110 @@ def home_page(request):
     if policies.is_staff_member(request.user):
         return QueueView.as_view()(request)
     return MyTicketsView.as_view()(request)
+
+
+# --- Tags and saved views (staff) -------------------------------------------------
+
+
+class TicketTagsView(TicketActionView):
+    """The ticket page's tag field: the ticket gets exactly the tags typed."""
+
+    policy = staticmethod(policies.can_tag_ticket)
+
+    def handle(self, ticket):
+        form = TicketTagsForm(self.request.POST)
+        if not form.is_valid():
+            return self.render_page(ticket, tags_form=form)
+        try:
+            services.ticket_tags_set(
+                ticket=ticket, by=self.request.user, tags=form.cleaned_data["tags"]
+            )
+        except SERVICE_ERRORS as error:
+            return self.failed("tags_form", form, error)
+        messages.success(self.request, _("The tags are saved."))
+        return redirect("tickets:detail", pk=ticket.pk)
+
+
+class SavedViewListView(StaffOnlyMixin, TemplateView):
+    """The saved views: rename, share or delete them; POST saves a new one."""
+
+    template_name = "tickets/saved_views.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        views = [
+            {
+                "view": view,
+                "form": SavedViewRenameForm(view=view),
+                "can_change": policies.can_change_saved_view(user, view),
+            }
+            for view in selectors.saved_view_list(user=user)
+        ]
+        return super().get_context_data(nav="queue", views=views, **kwargs)
+
+    def post(self, request):
+        form = SavedViewForm(request.POST)
+        if not form.is_valid():
+            return self.refused(form.errors.values(), form.data.get("query", ""))
+        try:
+            view = services.saved_view_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            return self.refused([_messages(error)], form.cleaned_data["query"])
+        messages.success(
+            request, _("The view “%(name)s” is saved.") % {"name": view.name}
+        )
+        return redirect(reverse("tickets:queue") + f"?{view.query}")
+
+    def refused(self, errors, query: str):
+        """Back to the queue as it was, the reasons shown there."""
+        for messages_ in errors:
+            for message in messages_:
+                messages.error(self.request, message)
+        return HttpResponseRedirect(
+            reverse("tickets:queue") + (f"?{query}" if len(query) < 2000 else "")
+        )
+
+
+class SavedViewChangeView(StaffOnlyMixin, View):
+    """Rename a saved view or (un)share it: its owner, or an admin if shared."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        view = selectors.saved_view_get(user=request.user, pk=pk)
+        if not policies.can_change_saved_view(request.user, view):
+            raise PermissionDenied(_("You cannot change this view."))
+        form = SavedViewRenameForm(request.POST, view=view)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("tickets:saved_views")
+        try:
+            services.saved_view_update(
+                view=view,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                shared=form.cleaned_data["shared"],
+            )
+        except ValidationError as error:
+            for message in _messages(error):
+                messages.error(request, message)
+            return redirect("tickets:saved_views")
+        messages.success(request, _("The view is saved."))
+        return redirect("tickets:saved_views")
+
+
+class SavedViewDeleteView(StaffOnlyMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        view = selectors.saved_view_get(user=request.user, pk=pk)
+        if not policies.can_change_saved_view(request.user, view):
+            raise PermissionDenied(_("You cannot delete this view."))
+        services.saved_view_delete(view=view, by=request.user)
+        messages.success(
+            request, _("The view “%(name)s” is deleted.") % {"name": view.name}
+        )
+        return redirect("tickets:saved_views")

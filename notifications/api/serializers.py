@@ -5,8 +5,13 @@ from ..models import Notification, NotificationKind, NotificationPreference
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    ticket = serializers.IntegerField(source="ticket_id", read_only=True)
-    ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
+    ticket = serializers.IntegerField(
+        source="ticket_id", read_only=True, allow_null=True
+    )
+    # Null for news of an outage notice ("incident_resolved").
+    ticket_reference = serializers.CharField(
+        source="ticket.reference", read_only=True, allow_null=True
+    )
     read = serializers.BooleanField(source="is_read", read_only=True)
     text = serializers.SerializerMethodField()
 

@@ -122,7 +122,15 @@ def test_preferences_read_and_update(as_user, ko_requester, en_agent):
     assert shown == {
         "email_ticket_created": True,
         "email_reply_staff": True,
+        # Replies from the others on their ticket (the requester, a CC).
+        "email_reply_requester": True,
         "email_status_changed": True,
+        # "나도 같은 문제": told when the outage is fixed.
+        "email_incident_resolved": True,
+        # Told where their request went when staff merge it (issue 20).
+        "email_merged": True,
+        # Told when someone copies them on a ticket (CC, issue 20).
+        "email_cc_added": True,
     }
 
     response = requester_client.patch(
@@ -145,6 +153,11 @@ def test_preferences_read_and_update(as_user, ko_requester, en_agent):
         # Service-level notices: staff only (requesters never hear of them).
         "email_sla_warning",
         "email_sla_breach",
+        "email_merged",
+        "email_incident_resolved",
+        "email_cc_added",
+        # A requester's "not good" rating: the assignee hears (satisfaction).
+        "email_satisfaction_bad",
     }
 
 

@@ -1,8 +1,11 @@
 """E-mail opt-out per kind of event; in-app stays on."""
 
 import pytest
+from django.utils import translation
 
+from accounts.tests.factories import UserFactory
 from notifications import services
+from notifications.forms import REQUESTER_LABELS, preference_fields_for
 from notifications.models import Notification, OutboundEmail
 from tickets import services as tickets
 
@@ -46,3 +49,35 @@ def test_unknown_preference_is_refused(ko_requester):
 
     with pytest.raises(ValidationError):
         services.preference_update(user=ko_requester, email_everything=False)
+
+
+def test_a_requester_can_turn_off_mail_of_replies_from_people_copied(
+    client, ko_requester, en_agent, category
+):
+    ticket = tickets.ticket_create(by=ko_requester, title="CC", category=category)
+    classmate = UserFactory(email="classmate@school.ac.kr", name="박학생")
+    tickets.ticket_cc_add(ticket=ticket, person=classmate, by=ko_requester)
+    client.force_login(ko_requester)
+    page = client.get("/notifications/preferences/").content.decode()
+    with translation.override("ko"):
+        assert str(REQUESTER_LABELS["email_reply_requester"]) in page
+    # Everything else stays on; this switch goes off.
+    kept = {
+        name: "on"
+        for name in preference_fields_for(ko_requester)
+        if name != "email_reply_requester"
+    }
+    assert client.post("/notifications/preferences/", kept).status_code == 302
+
+    tickets.ticket_reply(ticket=ticket, by=classmate, body="저도 같은 문제예요")
+
+    assert not OutboundEmail.objects.filter(
+        recipient=ko_requester, kind="reply_requester"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=ko_requester, kind="reply_requester"
+    ).exists()
+    # The team still hears of it by e-mail.
+    assert OutboundEmail.objects.filter(
+        recipient=en_agent, kind="reply_requester"
+    ).exists()

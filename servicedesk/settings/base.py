@@ -52,6 +52,8 @@ LOCAL_APPS = [
     "notifications",
     "inbound",
     "sla",
+    "reports",
+    "knowledge",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -320,6 +322,16 @@ NOTIFICATIONS_MAX_BODY_CHARS = env.int("NOTIFICATIONS_MAX_BODY_CHARS", default=2
 # Also try to send right after the commit, in the web process. On by default only
 # without SMTP_HOST (console mail, no worker needed); production runs the worker.
 NOTIFICATIONS_SEND_INLINE = env.bool("NOTIFICATIONS_SEND_INLINE", default=not SMTP_HOST)
+# How many linked tickets resolving an outage notice answers in the request
+# itself; the notifications worker answers the rest (docs/incidents.md). "all"
+# (the default without a worker, i.e. with NOTIFICATIONS_SEND_INLINE) or a number.
+_INCIDENTS_ANSWER = env.str(
+    "INCIDENTS_ANSWER_IN_REQUEST",
+    default="all" if NOTIFICATIONS_SEND_INLINE else "20",
+)
+INCIDENTS_ANSWER_IN_REQUEST = (
+    None if _INCIDENTS_ANSWER == "all" else int(_INCIDENTS_ANSWER)
+)
 
 # --- Inbound e-mail ------------------------------------------------------------
 
@@ -363,10 +375,24 @@ INBOUND_RATE_WINDOW = env.int("INBOUND_RATE_WINDOW", default=3600)
 # --- Tickets -------------------------------------------------------------------
 
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=7)
+# How long the one-click satisfaction links of the "resolved" e-mail work.
+SATISFACTION_LINK_MAX_AGE_DAYS = env.int("SATISFACTION_LINK_MAX_AGE_DAYS", default=14)
 # Cache ticket lists and page fragments in the shared cache under versions that
 # every change they show moves (tickets/cache.py), so they are never stale;
 # false turns every such cache off.
 TICKET_CACHE = env.bool("TICKET_CACHE", default=True)
+
+# --- Reports ---------------------------------------------------------------------
+
+# When the school's terms start, as MM-DD (the reports' "this term"); by default
+# the Korean semesters: 1 March to 31 August and 1 September to end of February.
+REPORT_TERM_STARTS = [
+    (int(month), int(day))
+    for month, day in (
+        start.split("-")
+        for start in env.list("REPORT_TERM_STARTS", default=["03-01", "09-01"])
+    )
+]
 
 # --- Directory sync ------------------------------------------------------------
 
@@ -447,6 +473,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Named where two apps' fields share a name (knowledge base, issue 21).
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "accounts.models.Language.choices",
+        "ArticleStatusEnum": "knowledge.models.ArticleStatus.choices",
+        # Tickets and outage notices both have a "status".
+        "TicketStatusEnum": "tickets.models.Status.choices",
+        "IncidentStatusEnum": "tickets.models.IncidentStatus.choices",
+        # Links, notifications and history entries all have a "kind".
+        "TicketLinkKindEnum": "tickets.models.LinkKind.choices",
+        # A canned reply's language may also be "any" (issue 20).
+        "CannedReplyLanguageEnum": "tickets.models.CannedReplyLanguage.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "servicedesk.schema.document_error_responses",

@@ -40,6 +40,10 @@ class Row:
     "attachment"); each expectation is then a dict variant -> status, variants
     being "own" (the requester's), "other" (another requester's) and, for
     attachments, "internal" (a staff-only file on the requester's ticket).
+    For tickets and attachments the requester's dict must also say "cc": what
+    they get on another requester's ticket they are copied on (and, for
+    attachments, "cc_internal": a staff-only file there); a row without it
+    fails the sweep (`missing_cc`).
     """
 
     method: str
@@ -64,20 +68,35 @@ def per_role(anonymous, requester, agent, admin_):
     }
 
 
-def own_other(own, other, internal=None):
+def own_other(own, other, internal=None, *, cc=None, cc_internal=None):
     variants = {"own": own, "other": other}
     if internal is not None:
         variants["internal"] = internal
+    if cc is not None:
+        variants["cc"] = cc
+    if cc_internal is not None:
+        variants["cc_internal"] = cc_internal
     return variants
 
 
+# Object kinds where the requester's expectation must say what a CC'd user gets.
+CC_OBJECTS = frozenset({"ticket", "attachment"})
+
+
 SIGNED_IN = per_role(LOGIN, OK, OK, OK)
+SAVED_VIEW = per_role(
+    LOGIN, own_other(403, 403), own_other(OK, 404), own_other(OK, 404)
+)
 STAFF_PAGE = per_role(LOGIN, 403, OK, OK)
 API_SIGNED_IN = per_role(401, OK, OK, OK)
-TICKET_PAGE = per_role(LOGIN, own_other(OK, 404), OK, OK)
-TICKET_API = per_role(401, own_other(OK, 404), OK, OK)
-STAFF_TICKET_PAGE = per_role(LOGIN, own_other(403, 404), OK, OK)
-STAFF_TICKET_API = per_role(401, own_other(403, 404), OK, OK)
+# A CC'd user sees and answers the ticket like its requester...
+TICKET_PAGE = per_role(LOGIN, own_other(OK, 404, cc=OK), OK, OK)
+TICKET_API = per_role(401, own_other(OK, 404, cc=OK), OK, OK)
+# ... but closing it stays the requester's decision (tickets.policies).
+CLOSE_PAGE = per_role(LOGIN, own_other(OK, 404, cc=403), OK, OK)
+CLOSE_API = per_role(401, own_other(OK, 404, cc=403), OK, OK)
+STAFF_TICKET_PAGE = per_role(LOGIN, own_other(403, 404, cc=403), OK, OK)
+STAFF_TICKET_API = per_role(401, own_other(403, 404, cc=403), OK, OK)
 MINE_ONLY_PAGE = per_role(
     LOGIN, own_other(OK, 404), own_other(OK, 404), own_other(OK, 404)
 )
@@ -86,16 +105,69 @@ MINE_ONLY_API = per_role(
 )
 FILE_PAGE = per_role(
     LOGIN,
-    own_other(OK, 404, internal=404),
-    own_other(OK, OK, OK),
-    own_other(OK, OK, OK),
+    own_other(OK, 404, internal=404, cc=OK, cc_internal=404),
+    own_other(OK, OK, OK, cc=OK, cc_internal=OK),
+    own_other(OK, OK, OK, cc=OK, cc_internal=OK),
 )
 FILE_API = per_role(
-    401, own_other(OK, 404, internal=404), own_other(OK, OK, OK), own_other(OK, OK, OK)
+    401,
+    own_other(OK, 404, internal=404, cc=OK, cc_internal=404),
+    own_other(OK, OK, OK, cc=OK, cc_internal=OK),
+    own_other(OK, OK, OK, cc=OK, cc_internal=OK),
 )
+# The people copied on a ticket: the requester (own ticket) and staff manage
+# them; a CC'd user may look and take themself off, not add anyone. Adding an
+# unknown address is a 400 for those allowed (the sweep sends one).
+CC_ADD = {"email": "nobody@school.ac.kr"}
+# Stands for the requester's id in a row's data (filled in when sent).
+REQUESTER_ID = "<requester id>"
+CC_ADD_PAGE = per_role(LOGIN, own_other(OK, 404, cc=403), OK, OK)
+CC_ADD_API = per_role(401, own_other(400, 404, cc=403), 400, 400)
+# Following is for staff.
+FOLLOW_PAGE = STAFF_TICKET_PAGE
+FOLLOW_API = STAFF_TICKET_API
+# Staff-only ticket actions sent something that is not there: 404 / 400.
+STAFF_TICKET_MISSING_API = per_role(401, own_other(403, 404, cc=403), 404, 404)
+STAFF_TICKET_BAD_API = per_role(401, own_other(403, 404, cc=403), 400, 400)
 REPLY = {"body": "확인 부탁드립니다."}
+# Satisfaction: the requester rates, nobody else (CC'd users and staff 404).
+# The sweep's own ticket is not resolved: the page gives the form back (200),
+# the API a 400. Staff and the requester read the ratings.
+RATE = {"rating": "good"}
+RATE_PAGE = per_role(LOGIN, own_other(OK, 404, cc=404), 404, 404)
+RATE_API = per_role(401, own_other(400, 404, cc=404), 404, 404)
+RATINGS_API = per_role(401, own_other(OK, 404, cc=404), OK, OK)
+# Canned replies (`obj="canned"`): the caller's own personal one, another
+# agent's (not theirs to see: 404) and a shared one (an agent may use it but
+# not change it: 403; the admins keep them).
+CANNED_READ = per_role(
+    401,
+    403,
+    {"own": OK, "other": 404, "shared": OK},
+    {"own": OK, "other": 404, "shared": OK},
+)
+CANNED_WRITE = per_role(
+    401,
+    403,
+    {"own": OK, "other": 404, "shared": 403},
+    {"own": OK, "other": 404, "shared": OK},
+)
 PRESIGN = {"filename": "a.txt", "content_type": "text/plain", "size": 3}
+# Knowledge base articles (`obj="article"`): requesters read published, public
+# ones only (a draft or an internal note is a 404, as if it did not exist);
+# "this solved it" counts requesters, so staff get 403.
+ARTICLE_KINDS = ("published", "draft", "internal")
+PUBLIC_ONLY = {"published": OK, "draft": 404, "internal": 404}
 
+
+def articles_all(status):
+    return dict.fromkeys(ARTICLE_KINDS, status)
+
+
+ARTICLE_PAGE = per_role(LOGIN, PUBLIC_ONLY, articles_all(OK), articles_all(OK))
+ARTICLE_API = per_role(401, PUBLIC_ONLY, articles_all(OK), articles_all(OK))
+DEFLECT_PAGE = per_role(LOGIN, PUBLIC_ONLY, articles_all(403), articles_all(403))
+DEFLECT_API = per_role(401, PUBLIC_ONLY, articles_all(403), articles_all(403))
 TABLE = {
     # --- pages ---------------------------------------------------------------
     "healthz": Row("get", every(200)),
@@ -114,23 +186,67 @@ TABLE = {
     "tickets:create_on_behalf": Row("get", STAFF_PAGE),
     "tickets:detail": Row("get", TICKET_PAGE, "ticket"),
     "tickets:reply": Row("post", TICKET_PAGE, "ticket", REPLY),
-    "tickets:close": Row("post", TICKET_PAGE, "ticket"),
+    "tickets:close": Row("post", CLOSE_PAGE, "ticket"),
     "tickets:update": Row("post", STAFF_TICKET_PAGE, "ticket", {"priority": "high"}),
     "tickets:assign_to_me": Row("post", STAFF_TICKET_PAGE, "ticket"),
+    "tickets:satisfaction": Row("post", RATE_PAGE, "ticket", RATE),
+    # The e-mail's signed links stand in for signing in: public pages, and a
+    # forged token is refused (400) whoever sends it.
+    "tickets:satisfaction_link": Row("get", every(400)),
+    "tickets:satisfaction_thanks": Row("get", every(200)),
+    "tickets:canned_insert": Row("post", STAFF_TICKET_PAGE, "ticket", {"body": "a"}),
+    "tickets:cc_add": Row("post", CC_ADD_PAGE, "ticket", CC_ADD),
+    # Removing: the sweep asks to remove the requester from the CCs (they are
+    # on the "cc" ticket only); elsewhere that is nobody, which the page
+    # answers with a message, not an error.
+    "tickets:cc_remove": Row("post", TICKET_PAGE, "ticket", {"user": REQUESTER_ID}),
+    "tickets:follow": Row("post", FOLLOW_PAGE, "ticket", {"follow": "true"}),
+    # Links and merging (staff): an unknown ticket comes back on the form
+    # (200); removing with no link chosen goes back to the page.
+    "tickets:link_add": Row(
+        "post", STAFF_TICKET_PAGE, "ticket", {"ticket": "SD-999999999"}
+    ),
+    "tickets:link_remove": Row("post", STAFF_TICKET_PAGE, "ticket"),
+    "tickets:merge": Row("post", STAFF_TICKET_PAGE, "ticket", {"into": "SD-999999999"}),
     "tickets:queue": Row("get", STAFF_PAGE),
+    # Outage notices (`obj="incident"`: an open one): the IT team's pages;
+    # "나도 같은 문제" is for everyone signed in.
+    "tickets:incidents": Row("get", STAFF_PAGE),
+    "tickets:incident_create": Row("get", STAFF_PAGE),
+    "tickets:incident_detail": Row("get", STAFF_PAGE, "incident"),
+    "tickets:incident_update": Row(
+        "post", STAFF_PAGE, "incident", {"title": "메일 장애", "status": "identified"}
+    ),
+    "tickets:incident_link": Row("get", STAFF_PAGE, "incident"),
+    "tickets:incident_resolve": Row("post", STAFF_PAGE, "incident", {"message": "ok"}),
+    "tickets:incident_affected": Row("post", SIGNED_IN, "incident"),
     "tickets:bulk": Row("post", STAFF_PAGE),
+    # Tags and saved views (issue 20): the IT team's alone. A saved view
+    # (`obj="saved_view"`): "own" is the caller's, "other" another agent's
+    # personal one (a 404: not theirs to see).
+    "tickets:tags": Row("post", STAFF_TICKET_PAGE, "ticket", {"tags": "VPN"}),
+    "tickets:saved_views": Row("get", STAFF_PAGE),
+    "tickets:saved_view_change": Row(
+        "post", SAVED_VIEW, "saved_view", {"name": "보기"}
+    ),
+    "tickets:saved_view_delete": Row("post", SAVED_VIEW, "saved_view"),
+    "reports:dashboard": Row("get", STAFF_PAGE),
+    "reports:export_table": Row("get", STAFF_PAGE),
+    "reports:queue_export": Row("get", STAFF_PAGE),
     "notifications:list": Row("get", SIGNED_IN),
     "notifications:open": Row("get", MINE_ONLY_PAGE, "notification"),
     "notifications:mark_read": Row("post", MINE_ONLY_PAGE, "notification"),
     "notifications:mark_all_read": Row("post", SIGNED_IN),
     "notifications:preferences": Row("get", SIGNED_IN),
-    "attachments:upload": Row("post", TICKET_PAGE, "ticket"),
     # Only a message for the next page, still about a ticket the sender may see.
     "attachments:not-uploaded": Row("post", TICKET_PAGE, "ticket", {"name": "a.txt"}),
     "attachments:download": Row("get", FILE_PAGE, "attachment"),
     # Signed tokens, not sessions: a forged one is refused whoever sends it.
     "attachments:local-upload": Row("put", every(403)),
     "attachments:local-download": Row("get", every(403)),
+    "knowledge:list": Row("get", SIGNED_IN),
+    "knowledge:detail": Row("get", ARTICLE_PAGE, "article"),
+    "knowledge:deflect": Row("post", DEFLECT_PAGE, "article"),
     "set_language": Row("post", every(OK), data={"language": "en"}),
     # --- API -----------------------------------------------------------------
     "auth-login": Row("post", every(400), api=True),
@@ -140,9 +256,33 @@ TABLE = {
     "ticket-list": Row("get", API_SIGNED_IN, api=True),
     "ticket-counts": Row("get", API_SIGNED_IN, api=True),
     "ticket-detail": Row("get", TICKET_API, "ticket", api=True),
-    "ticket-close": Row("post", TICKET_API, "ticket", api=True),
+    "ticket-close": Row("post", CLOSE_API, "ticket", api=True),
+    "ticket-cc": Row("get", TICKET_API, "ticket", api=True),
+    # Taking the requester off: they are copied on the "cc" ticket only (so
+    # elsewhere that is a 404, for staff too).
+    "ticket-cc-remove": Row(
+        "delete",
+        per_role(401, own_other(404, 404, cc=OK), 404, 404),
+        "ticket",
+        api=True,
+    ),
+    "ticket-follow": Row("post", FOLLOW_API, "ticket", api=True),
+    # Links and merging: staff only. The sweep's link id and the ticket it
+    # names exist nowhere: staff get 404 and 400 (tickets/tests/test_links.py
+    # and test_merge.py do the rest).
+    "ticket-links": Row("get", STAFF_TICKET_API, "ticket", api=True),
+    "ticket-link-detail": Row("delete", STAFF_TICKET_MISSING_API, "ticket", api=True),
+    "ticket-merge": Row(
+        "post", STAFF_TICKET_BAD_API, "ticket", {"into": "SD-999999999"}, api=True
+    ),
     "ticket-comments": Row("post", TICKET_API, "ticket", REPLY, api=True),
     "ticket-events": Row("get", TICKET_API, "ticket", api=True),
+    "ticket-satisfaction": Row("post", RATE_API, "ticket", RATE, api=True),
+    "ticket-presence": Row(
+        "post", STAFF_TICKET_API, "ticket", {"state": "viewing"}, api=True
+    ),
+    "canned-reply-list": Row("get", per_role(401, 403, OK, OK), api=True),
+    "canned-reply-detail": Row("get", CANNED_READ, "canned", api=True),
     "ticket-reopen": Row(
         "post", STAFF_TICKET_API, "ticket", api=True, own_ticket="closed"
     ),
@@ -155,11 +295,29 @@ TABLE = {
     "notification-read-all": Row("post", API_SIGNED_IN, api=True),
     "notification-unread-count": Row("get", API_SIGNED_IN, api=True),
     "notification-preferences": Row("get", API_SIGNED_IN, api=True),
+    "report-summary": Row("get", per_role(401, 403, OK, OK), api=True),
+    "incident-list": Row("get", API_SIGNED_IN, api=True),
+    "incident-detail": Row("get", API_SIGNED_IN, "incident", api=True),
+    # No ticket named: a 400 for staff, who may link.
+    "incident-link": Row(
+        "post", per_role(401, 403, 400, 400), "incident", {"tickets": []}, api=True
+    ),
+    "incident-resolve": Row(
+        "post", per_role(401, 403, OK, OK), "incident", {"message": "ok"}, api=True
+    ),
+    "incident-affected": Row("post", API_SIGNED_IN, "incident", api=True),
+    "kb-article-list": Row("get", API_SIGNED_IN, api=True),
+    "kb-article-suggest": Row("get", API_SIGNED_IN, data={"q": "와이파이"}, api=True),
+    "kb-article-detail": Row("get", ARTICLE_API, "article", api=True),
+    "kb-article-deflect": Row("post", DEFLECT_API, "article", api=True),
     "schema": Row("get", every(200), api=True),
     "swagger-ui": Row("get", every(200), api=True),
 }
 # Extra requests on URLs whose other methods matter as much as the main one.
 EXTRA = [
+    ("tickets:saved_views", Row("post", STAFF_PAGE, data={"name": "새 보기"})),
+    ("ticket-satisfaction", Row("get", RATINGS_API, "ticket", api=True)),
+    ("tickets:satisfaction_link", Row("post", every(400), data=RATE)),
     (
         "ticket-list",
         Row(
@@ -172,12 +330,48 @@ EXTRA = [
     ),
     ("ticket-comments", Row("get", TICKET_API, "ticket", api=True)),
     (
+        "ticket-links",
+        Row(
+            "post",
+            STAFF_TICKET_BAD_API,
+            "ticket",
+            {"ticket": "SD-999999999"},
+            api=True,
+        ),
+    ),
+    ("ticket-cc", Row("post", CC_ADD_API, "ticket", CC_ADD, api=True)),
+    ("ticket-follow", Row("delete", FOLLOW_API, "ticket", api=True)),
+    (
+        "canned-reply-list",
+        Row(
+            "post",
+            per_role(401, 403, OK, OK),
+            data={"title": "안내", "body": "확인했습니다."},
+            api=True,
+        ),
+    ),
+    (
+        "canned-reply-detail",
+        Row("patch", CANNED_WRITE, "canned", {"title": "새 제목"}, api=True),
+    ),
+    ("canned-reply-detail", Row("delete", CANNED_WRITE, "canned", api=True)),
+    (
         "ticket-attachments",
         Row(
-            "post", per_role(401, own_other(400, 404), 400, 400), "ticket", {}, api=True
+            "post",
+            per_role(401, own_other(400, 404, cc=400), 400, 400),
+            "ticket",
+            {},
+            api=True,
         ),
     ),
     ("notification-preferences", Row("patch", API_SIGNED_IN, data={}, api=True)),
+    (
+        "incident-list",
+        Row("post", per_role(401, 403, OK, OK), data={"title": "메일 장애"}, api=True),
+    ),
+    ("tickets:incident_link", Row("post", STAFF_PAGE, "incident")),
+    ("tickets:incident_create", Row("post", STAFF_PAGE, data={"title": "메일 장애"})),
 ]
 
 # Django admin: the IT team lead only; everyone else is sent to its sign-in.
@@ -276,12 +470,37 @@ def _object_id(world, kind, variant, role, row):
             "own": world.public_attachment,
             "other": world.other_attachment,
             "internal": world.internal_attachment,
+            "cc": world.cc_attachment,
+            "cc_internal": world.cc_internal_attachment,
         }[variant].pk
+    if kind == "canned":
+        replies = world.canned_replies
+        if variant == "own":
+            return replies.get(role, replies["shared"]).pk
+        return replies["other_agent" if variant == "other" else "shared"].pk
+    if kind == "article":  # anonymous callers try the published one
+        return world.articles["published" if variant == "own" else variant].pk
+    if kind == "incident":
+        return world.incident.pk
+    if kind == "saved_view":
+        return _saved_view(world, role if variant == "own" else "other").pk
     if kind == "notification":
         me = world.user(role) or world.requester
         other = world.other_requester
         return world.notification_of(me if variant == "own" else other).pk
     raise AssertionError(kind)
+
+
+def _saved_view(world, whose):
+    """A personal saved view of `whose` (a role; requesters have none: the
+    agent's stands in) or, for "other", of the other agent."""
+    from tickets.models import SavedView
+
+    owner = {"admin": world.admin, "other": world.other_agent}.get(whose, world.agent)
+    view, _created = SavedView.objects.get_or_create(
+        owner=owner, name=f"sweep {whose}", defaults={"query": "status=open"}
+    )
+    return view
 
 
 def _url(pattern, name, route, world, row, variant, role):
@@ -291,6 +510,8 @@ def _url(pattern, name, route, world, row, variant, role):
         object_id = _object_id(world, row.obj, variant, role, row)
         for key in keys & {"pk", "id", "ticket_id"}:
             kwargs[key] = object_id
+        if "user_id" in keys:
+            kwargs["user_id"] = world.requester.pk
     if row.obj and row.obj.startswith("admin:"):
         from django.apps import apps
 
@@ -308,6 +529,8 @@ def _url(pattern, name, route, world, row, variant, role):
             "url": "no-such-page/",
             "content_type_id": ContentType.objects.get_for_model(Ticket).pk,
             "id": world.requester.pk,
+            "table": "summary",  # a report table's CSV
+            "link_id": 999999999,  # no such link (see "ticket-link-detail")
         }[key]
     if name:
         return reverse(name, kwargs=kwargs)
@@ -368,15 +591,37 @@ def _requests(world):
     assert not uncovered, "URLs the access sweep does not cover:\n" + "\n".join(
         uncovered
     )
+    missing = missing_cc(planned)
+    assert not missing, (
+        "Rows that do not say what a CC'd requester gets (own_other(..., cc=…)):\n"
+        + "\n".join(missing)
+    )
     return planned
+
+
+def missing_cc(planned) -> list[str]:
+    """Ticket and attachment rows whose requester expectation lacks "cc"."""
+    missing = []
+    for name, _route, _pattern, row in planned:
+        if row.obj not in CC_OBJECTS:
+            continue
+        expected = row.expect["requester"]
+        needed = {"cc", "cc_internal"} if row.obj == "attachment" else {"cc"}
+        if not (isinstance(expected, dict) and needed <= set(expected)):
+            missing.append(f"{row.method.upper()} {name}")
+    return missing
 
 
 def _send(world, role, row, path):
     """One request, its changes rolled back: every case starts from the world."""
     client = _client(world, role, row.api)
     kwargs = {"format": "json"} if row.api and row.method != "get" else {}
+    data = {
+        key: world.requester.pk if value == REQUESTER_ID else value
+        for key, value in row.data.items()
+    }
     with transaction.atomic():
-        response = getattr(client, row.method)(path, row.data, **kwargs)
+        response = getattr(client, row.method)(path, data, **kwargs)
         transaction.set_rollback(True)
     return response
 
@@ -420,6 +665,43 @@ def test_a_url_missing_from_the_table_fails_the_sweep(world, monkeypatch):
     )
     with pytest.raises(AssertionError, match="reports-export: reports/export/"):
         _requests(world)
+
+
+def test_a_ticket_row_must_say_what_a_cc_user_gets():
+    silent = Row("post", per_role(LOGIN, own_other(OK, 404), OK, OK), "ticket")
+    said = Row("post", TICKET_PAGE, "ticket")
+    file_without_internal = Row(
+        "get", per_role(LOGIN, own_other(OK, 404, cc=OK), OK, OK), "attachment"
+    )
+    planned = [
+        ("silent", "r/", None, silent),
+        ("said", "r/", None, said),
+        ("file", "f/", None, file_without_internal),
+        ("no-object", "n/", None, Row("get", SIGNED_IN)),
+    ]
+    assert missing_cc(planned) == ["POST silent", "GET file"]
+
+
+@pytest.mark.django_db
+def test_a_cc_user_on_the_pages_and_api_sees_no_internal_content(world):
+    """The "cc" ticket has an internal note and an internal file."""
+    ticket = world.tickets["cc"]
+    views = [
+        (False, reverse("tickets:detail", args=[ticket.pk])),
+        (True, reverse("ticket-detail", args=[ticket.pk])),
+        (True, reverse("ticket-comments", args=[ticket.pk])),
+        (True, reverse("ticket-events", args=[ticket.pk])),
+        (True, reverse("ticket-attachments", args=[ticket.pk])),
+        (True, reverse("ticket-cc", args=[ticket.pk])),
+    ]
+    shown = ""
+    for api, path in views:
+        response = _client(world, "requester", api).get(path)
+        assert response.status_code == 200, path
+        shown += response.content.decode()
+    assert "projector.txt" in shown and world.requester.name in shown
+    for hidden in ("램프 교체 예정", "projector-log.txt", "sla_state"):
+        assert hidden not in shown
 
 
 @pytest.mark.django_db

@@ -76,6 +76,12 @@ def _known_ids(world, path: str) -> list[int]:
             world.internal_attachment.pk,
             world.other_attachment.pk,
         ]
+    if path.startswith("/api/canned-replies/"):
+        return [canned.pk for canned in world.canned_replies.values()]
+    if path.startswith("/api/incidents/"):
+        return [world.incident.pk]
+    if path.startswith("/api/kb/"):
+        return [article.pk for article in world.articles.values()]
     return [ticket.pk for ticket in world.tickets.values()]
 
 

@@ -65,6 +65,11 @@ PATCH = OpenApiExample(
     value={"assignee": 2, "priority": "high", "version": 2},
     request_only=True,
 )
+TAGS = OpenApiExample(
+    "Set the tags",
+    value={"tags": ["반복문의", "VPN"], "version": 3},
+    request_only=True,
+)
 ASSIGN_TO_REQUESTER_REFUSED = OpenApiExample(
     "Assigning to a requester",
     value={"assignee": ["Tickets can only be assigned to active agents or admins."]},

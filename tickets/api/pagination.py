@@ -30,6 +30,8 @@ class TicketCursorPagination(BasePagination):
                 ordering=ordering,
                 size=self._page_size(request),
                 cursor=request.query_params.get(self.cursor_query_param) or None,
+                tags=policies.can_see_internal(request.user),
+                viewer=request.user,  # `merged_into`, without a query per row
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None

@@ -9,18 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from sla.services import sla_state_at
 
-from .. import policies
+from .. import policies, selectors
 from ..models import (
     Category,
     Comment,
+    EventKind,
+    LinkKind,
     Priority,
     SlaState,
     Status,
     Ticket,
+    TicketCC,
     TicketEvent,
+    TicketLink,
 )
 from ..people import display_name
 
@@ -64,6 +69,41 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
+class TagNamesField(serializers.ListField):
+    """A ticket's tags as names; internal, so left out for all but staff."""
+
+    child = serializers.CharField()
+
+    def get_attribute(self, ticket):
+        if not policies.can_see_internal(_viewer(self)):
+            raise SkipField  # not read at all: no query, no key
+        return ticket.tags.all()
+
+    def to_representation(self, tags):
+        return [tag.name for tag in tags]
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"id": {"type": "integer"}, "reference": {"type": "string"}},
+    }
+)
+class MergedIntoField(serializers.Field):
+    """Where a merged ticket went: `{id, reference}`, or null.
+
+    Null too for a viewer who may not see the target (a requester not on it):
+    they learn from `status` and the history that it was merged, not where.
+    """
+
+    def get_attribute(self, ticket):
+        return selectors.merged_into_visible(user=_viewer(self), ticket=ticket)
+
+    def to_representation(self, target):
+        return {"id": target.pk, "reference": target.reference}
+
+
 class TicketSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     requester = PersonSerializer(read_only=True)
@@ -82,6 +122,14 @@ class TicketSerializer(serializers.ModelSerializer):
         choices=SlaState.choices,
         required=False,
         help_text="Staff only; `warning` and `breached` as of the response.",
+    )
+    tags = TagNamesField(
+        required=False, help_text="Staff only: internal labels, by name."
+    )
+    merged_into = MergedIntoField(
+        read_only=True,
+        help_text="The ticket this one was merged into; null if not merged, or "
+        "if the caller may not see that ticket.",
     )
 
     class Meta:
@@ -107,6 +155,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "first_response_due_at",
             "resolution_due_at",
             "sla_state",
+            "tags",
+            "merged_into",
         ]
         read_only_fields = fields
 
@@ -212,6 +262,13 @@ class TicketUpdateSerializer(serializers.Serializer):
         required=False,
         help_text="An agent's or admin's id, or null to unassign.",
     )
+    tags = serializers.ListField(
+        child=serializers.CharField(trim_whitespace=False, allow_blank=True),
+        required=False,
+        help_text="The ticket's tags, all of them (replaces the list): names are "
+        "trimmed, inner spaces collapsed, matched whatever their case, at most "
+        "50 characters, no commas. Internal: the ticket's `version` stays.",
+    )
     version = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -282,6 +339,90 @@ class TicketEventSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if event.kind == EventKind.MERGED_INTO and not selectors.reference_visible(
+            user=_viewer(self), reference=event.new_value
+        ):
+            data["new_value"] = ""  # merged into a ticket the caller may not see
+        return data
+
 
 class TicketErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class TicketCCSerializer(serializers.ModelSerializer):
+    """One person copied on a ticket (CC)."""
+
+    user = PersonSerializer(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True, help_text="When added.")
+
+    class Meta:
+        model = TicketCC
+        fields = ["user", "created_at"]
+
+
+class TicketCCCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        max_length=254, help_text="The e-mail address of an active user."
+    )
+
+
+class TicketFollowSerializer(serializers.Serializer):
+    following = serializers.BooleanField(read_only=True)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "example": "SD-000123"}]}
+)
+class TicketReferenceField(serializers.Field):
+    """Another ticket, by id (`123`) or reference (`SD-000123`), among those the
+    caller may see; anything else is "No such ticket."."""
+
+    default_error_messages = {"no_such_ticket": gettext_lazy("No such ticket.")}
+
+    def to_internal_value(self, data):
+        user = self.context["request"].user
+        ticket = selectors.ticket_by_reference(user=user, text=data)
+        if ticket is None:
+            self.fail("no_such_ticket")
+        return ticket
+
+    def to_representation(self, ticket):
+        return ticket.reference
+
+
+class LinkedTicketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ticket
+        fields = ["id", "reference", "title", "status"]
+        read_only_fields = fields
+
+
+class TicketLinkSerializer(serializers.ModelSerializer):
+    """A link as seen from one ticket: `ticket` is the one at the other end."""
+
+    ticket = LinkedTicketSerializer(source="other_ticket", read_only=True)
+    created_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = TicketLink
+        fields = ["id", "kind", "ticket", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class TicketLinkCreateSerializer(serializers.Serializer):
+    ticket = TicketReferenceField(help_text="The other ticket: id or reference.")
+    kind = serializers.ChoiceField(choices=LinkKind.choices, default=LinkKind.RELATED)
+
+
+class TicketMergeSerializer(serializers.Serializer):
+    into = TicketReferenceField(
+        help_text="The ticket to merge this one into: id or reference."
+    )
+    add_requester_as_cc = serializers.BooleanField(
+        default=False,
+        help_text="Add this ticket's requester as CC on the target, so they "
+        "can follow it there.",
+    )

@@ -24,6 +24,7 @@ from .. import policies, selectors, services
 from ..filters import TicketFilter
 from ..models import Ticket
 from . import examples
+from .cc import TicketCCActions
 from .pagination import TicketCursorPagination
 from .serializers import (
     CommentCreateSerializer,
@@ -73,6 +74,7 @@ CONFLICT = {
     ),
 )
 class TicketViewSet(
+    TicketCCActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -80,7 +82,7 @@ class TicketViewSet(
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
     pagination_class = TicketCursorPagination
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
@@ -157,11 +159,11 @@ class TicketViewSet(
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change status, priority, category or assignee (staff)",
+        summary="Change status, priority, category, assignee or tags (staff)",
         parameters=[ID],
         request=TicketUpdateSerializer,
         responses={200: TicketSerializer, **ERRORS, **CONFLICT},
-        examples=[examples.PATCH, examples.ASSIGN_TO_REQUESTER_REFUSED],
+        examples=[examples.PATCH, examples.TAGS, examples.ASSIGN_TO_REQUESTER_REFUSED],
     )
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()

@@ -5,6 +5,8 @@ The views call the services with a form's `cleaned_data` and put the services'
 service shows beside its field just as one from the form does.
 """
 
+from ._canned import CannedInsertForm
+from ._cc import CCAddForm, CCRemoveForm, FollowForm
 from ._common import (
     DEFAULT_PAGE_SIZE,
     MAX_BULK_TICKETS,
@@ -14,7 +16,11 @@ from ._common import (
     is_conflict,
     phone_validator,
 )
+from ._incidents import IncidentForm, IncidentLinkForm, IncidentResolveForm
+from ._links import LinkAddForm, LinkRemoveForm, MergeForm
 from ._lists import BulkActionForm, PagingForm
+from ._satisfaction import SatisfactionForm
+from ._tags import SavedViewForm, SavedViewRenameForm, TicketTagsForm
 from ._tickets import (
     CloseForm,
     FollowUpForm,
@@ -32,11 +38,25 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "PAGE_SIZES",
     "BulkActionForm",
+    "CCAddForm",
+    "CCRemoveForm",
+    "CannedInsertForm",
     "CategoryChoiceField",
     "CloseForm",
+    "FollowForm",
     "FollowUpForm",
+    "IncidentForm",
+    "IncidentLinkForm",
+    "IncidentResolveForm",
+    "LinkAddForm",
+    "LinkRemoveForm",
+    "MergeForm",
     "PagingForm",
+    "SavedViewForm",
+    "SavedViewRenameForm",
+    "TicketTagsForm",
     "ReplyForm",
+    "SatisfactionForm",
     "StaffUpdateForm",
     "TicketCreateForm",
     "TicketOnBehalfForm",

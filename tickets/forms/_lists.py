@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Status
 from ..pagination import DEFAULT_ORDERING, ORDERING_CHOICES, SLA_ORDERING_CHOICES
 from ._common import DEFAULT_PAGE_SIZE, MAX_BULK_TICKETS, PAGE_SIZES
+from ._tags import TagNameFormField
 
 
 class PagingForm(forms.Form):
@@ -66,16 +67,23 @@ class BulkActionForm(forms.Form):
     """Assign, or change the status of, the tickets ticked in the queue."""
 
     ASSIGN, STATUS = "assign", "status"
+    TAG_ADD, TAG_REMOVE = "tag_add", "tag_remove"
 
     tickets = forms.Field(
         widget=forms.MultipleHiddenInput,
         error_messages={"required": _("Tick at least one ticket first.")},
     )
     operation = forms.ChoiceField(
-        choices=[(ASSIGN, _("Assign")), (STATUS, _("Change status"))]
+        choices=[
+            (ASSIGN, _("Assign")),
+            (STATUS, _("Change status")),
+            (TAG_ADD, _("Add tag")),
+            (TAG_REMOVE, _("Remove tag")),
+        ]
     )
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     status = forms.ChoiceField(label=_("New status"), required=False)
+    tag = TagNameFormField(label=_("Tag"), required=False)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +117,9 @@ class BulkActionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("operation") == self.STATUS and not cleaned.get("status"):
             self.add_error("status", _("Choose the new status."))
+        tagging = cleaned.get("operation") in (self.TAG_ADD, self.TAG_REMOVE)
+        if tagging and not cleaned.get("tag") and "tag" not in self.errors:
+            self.add_error("tag", _("Type the tag."))
         return cleaned
 
     def assignee_for(self, user):

@@ -27,12 +27,16 @@ def event_list(*, user, ticket: Ticket) -> QuerySet:
     )
 
 
+# History entries whose values are user ids (assignee, people CC'd).
+PEOPLE_KINDS = frozenset({EventKind.ASSIGNED, EventKind.CC_ADDED, EventKind.CC_REMOVED})
+
+
 def event_subjects(events) -> tuple[dict, dict]:
     """The people and categories the history entries name, by id and by slug."""
     people_ids = {
         int(value)
         for event in events
-        if event.kind == EventKind.ASSIGNED
+        if event.kind in PEOPLE_KINDS
         for value in (event.old_value, event.new_value)
         if value.isdigit() and len(value) < 19
     }

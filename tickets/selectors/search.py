@@ -4,7 +4,8 @@ A word matches a substring of the title, the description or the location
 (stored upper-cased in `search_text`, trigram-indexed on PostgreSQL), whatever
 its case, or the ticket's reference. Two-character words (common in Korean:
 메일, 계정) have no trigrams; they are answered from the stored two-character
-pieces (`search_bigrams`, GIN-indexed).
+pieces (`search_bigrams`, GIN-indexed). The word matching itself is
+`servicedesk.search`, shared with the knowledge base.
 
 Staff also find tickets by their requester's name or e-mail. Those stay in the
 users table (a rename is found at once, nothing to rewrite): each word first
@@ -16,16 +17,26 @@ people (a mail domain) is matched through a subquery instead.
 
 import re
 
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Upper
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from servicedesk.search import (
+    MAX_SEARCH_TERMS,
+    SEARCH_COLUMNS,
+    search_bigrams,
+    search_terms,
+    term_filter,
+    with_bigrams,
+)
 
-MAX_SEARCH_TERMS = 8
-# Kept for search only, never shown: reads of whole tickets leave them out.
-SEARCH_COLUMNS = ("search_text", "search_bigrams")
+__all__ = [
+    "MAX_SEARCH_TERMS",
+    "SEARCH_COLUMNS",
+    "parse_reference",
+    "search_bigrams",
+    "ticket_search",
+]
+
 # More people than this named by one word: a subquery rather than a list of ids.
 MAX_PEOPLE_IDS = 500
 REFERENCE_PATTERN = re.compile(r"^(?:sd-?)?0*(\d{1,15})$", re.IGNORECASE)
@@ -37,34 +48,8 @@ def parse_reference(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def search_bigrams(*texts: str) -> str:
-    """Every two-character piece of every word, upper-cased, space-separated."""
-    pieces: set[str] = set()
-    for text in texts:
-        for word in (text or "").upper().split():
-            pieces.update(word[i : i + 2] for i in range(len(word) - 1))
-    return " ".join(sorted(pieces))
-
-
-def _bigram_array():
-    # Exactly the expression indexed by migration 0003, or the index is unused.
-    return Func(
-        F("search_bigrams"),
-        Value(" "),
-        function="string_to_array",
-        output_field=ArrayField(TextField()),
-    )
-
-
 def _term_filter(term: str) -> Q:
-    upper = term.upper()
-    if connection.vendor == "postgresql" and len(upper) == 2:
-        # One well-estimated condition: beside a LIKE, PostgreSQL would take
-        # the two as independent and misjudge how many rows match.
-        text_match = Q(bigrams__contains=[upper])
-    else:
-        # `contains` escapes %, _ and \ so that they match literally.
-        text_match = Q(search_text__contains=Upper(Value(term)))
+    text_match = term_filter(term)
     reference = parse_reference(term)
     if reference is not None:
         text_match |= Q(pk=reference)
@@ -90,11 +75,10 @@ def ticket_search(queryset: QuerySet, q: str, *, people: bool = False) -> QueryS
     With `people` (staff only: a requester's search stays on their own
     tickets' text), a word also matches the requester's name or e-mail.
     """
-    terms = (q or "").split()[:MAX_SEARCH_TERMS]
+    terms = search_terms(q)
     if not terms:
         return queryset
-    if connection.vendor == "postgresql":
-        queryset = queryset.alias(bigrams=_bigram_array())
+    queryset = with_bigrams(queryset)
     for term in terms:
         condition = _term_filter(term)
         requester = _requester_filter(term) if people else None

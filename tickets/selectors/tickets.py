@@ -4,6 +4,8 @@ Every read starts from `Ticket.objects.visible_to(user)`; the views and the API
 ask these functions rather than building querysets themselves.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -14,6 +16,7 @@ from accounts.roles import is_staff_member
 from .. import filters as ticket_filters
 from ..models import PRIORITY_RANK, Category, Status, Ticket, TicketCounter
 from ..pagination import Page, paginate
+from .links import with_merged_into_seen
 from .search import SEARCH_COLUMNS
 
 ROW_RELATIONS = ("category", "requester", "assignee")
@@ -81,24 +84,47 @@ def ticket_total(filterset: ticket_filters.TicketFilter, *, status_counts) -> in
     return tickets.order_by().count()
 
 
-def _page_rows(ids, keys) -> QuerySet:
-    """The list rows of `ids`, in `keys` order, people joined.
+def _page_rows(ids, keys, *, tags: bool = False, viewer=None) -> QuerySet:
+    """The list rows of `ids`, in `keys` order, people joined, tags if asked,
+    each marked with whether `viewer` (if given) may see its merge target.
 
     Not exported: it does not scope by viewer, so its only caller is
     `ticket_page`, whose ids come from a `ticket_list` (visible_to) queryset.
     """
-    return (
-        with_priority_rank(Ticket.objects.filter(pk__in=ids))
+    rows = Ticket.objects.filter(pk__in=ids)
+    if viewer is not None:
+        rows = with_merged_into_seen(rows, user=viewer)
+    rows = (
+        with_priority_rank(rows)
         .select_related(*ROW_RELATIONS)
         .defer(*SEARCH_COLUMNS)
         .order_by(*keys)
     )
+    # Tags are internal: read (one query for the page) only for staff lists.
+    return rows.prefetch_related("tags") if tags else rows
 
 
-def ticket_page(queryset: QuerySet, *, ordering=None, size: int, cursor=None) -> Page:
-    """One keyset page of a `ticket_list` queryset, rows with their people."""
+def ticket_page(
+    queryset: QuerySet,
+    *,
+    ordering=None,
+    size: int,
+    cursor=None,
+    tags: bool = False,
+    viewer=None,
+) -> Page:
+    """One keyset page of a `ticket_list` queryset, rows with their people.
+
+    `tags=True` (staff lists only) reads the rows' tags too, in one query.
+    `viewer`: a list that shows where merged rows went (the API) marks, in the
+    rows' own query, whether this user may see each target.
+    """
     return paginate(
-        queryset, rows_of=_page_rows, ordering=ordering, size=size, cursor=cursor
+        queryset,
+        rows_of=partial(_page_rows, tags=tags, viewer=viewer),
+        ordering=ordering,
+        size=size,
+        cursor=cursor,
     )
 
 

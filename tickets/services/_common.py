@@ -3,7 +3,9 @@
 Nothing here is public API; the functions in `tickets.services` are.
 """
 
+import contextlib
 import functools
+import threading
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import services as notification_services
+from notifications.recipients import REQUESTER_STATUSES
 from sla import services as sla_services
 
 from .. import policies
@@ -98,14 +101,58 @@ def record(ticket, *, kind, by, field="", old="", new="", internal=False, commen
 
 
 def notify(ticket, *, kind, by, comment=None, old="", new="") -> None:
-    notification_services.notify_ticket_event(
-        ticket=ticket,
-        kind=kind,
-        actor=by,
-        comment=comment,
-        old_value=old,
-        new_value=new,
-    )
+    event = {
+        "ticket": ticket,
+        "kind": kind,
+        "actor": by,
+        "comment": comment,
+        "old_value": old,
+        "new_value": new,
+    }
+    pending = getattr(_combined, "events", None)
+    if pending is not None:
+        pending.append(event)
+        return
+    notification_services.notify_ticket_event(**event)
+
+
+_combined = threading.local()
+
+
+@contextlib.contextmanager
+def one_notification():
+    """Tell people once about a public reply and the status change it comes with.
+
+    "Send and mark resolved" is one change to the requester: inside the block
+    the events are collected, and a staff reply followed by a move to a status
+    the requester hears of (waiting, resolved, closed) becomes that status
+    change's notification, quoting the reply. Nothing is sent if the block
+    fails (the transaction rolls back anyway).
+    """
+    if getattr(_combined, "events", None) is not None:
+        yield
+        return
+    _combined.events = []
+    try:
+        yield
+        events = _combined.events
+    finally:
+        _combined.events = None
+    for event in _combine(events):
+        notification_services.notify_ticket_event(**event)
+
+
+def _combine(events: list[dict]) -> list[dict]:
+    reply = next((e for e in events if e["kind"] == "reply_staff"), None)
+    told = [
+        e
+        for e in events
+        if e["kind"] == "status_changed" and e["new_value"] in REQUESTER_STATUSES
+    ]
+    if reply is None or not told:
+        return events
+    told[-1]["comment"] = reply["comment"]
+    return [e for e in events if e is not reply]
 
 
 def save(ticket: Ticket, fields: set[str]) -> Ticket:
@@ -170,6 +217,9 @@ def validate_transition(by, ticket: Ticket, to: str) -> None:
         return
     if not policies.is_staff_member(by) and to != Status.CLOSED:
         raise PermissionDenied(_("Requesters can only close their own tickets."))
+    if not policies.is_staff_member(by) and not policies.is_own_ticket(by, ticket):
+        # Someone copied on the ticket (CC): closing is the requester's call.
+        raise PermissionDenied(_("Only the requester can close this ticket."))
     if ticket.status == to:
         message = _("The ticket is already “%(status)s”.") % {
             "status": Status(to).label
@@ -185,7 +235,8 @@ def validate_transition(by, ticket: Ticket, to: str) -> None:
 # --- Applying changes (no checks: callers have checked) --------------------------
 
 
-def apply_status(ticket: Ticket, *, to: str, by, now) -> set[str]:
+def apply_status(ticket: Ticket, *, to: str, by, now, announce=True) -> set[str]:
+    """Move the status; `announce=False` when the caller tells people itself."""
     old = ticket.status
     ticket.status = to
     counters.status_moved(old, to)
@@ -199,7 +250,8 @@ def apply_status(ticket: Ticket, *, to: str, by, now) -> set[str]:
     record(
         ticket, kind=EventKind.STATUS_CHANGED, by=by, field="status", old=old, new=to
     )
-    notify(ticket, kind="status_changed", by=by, old=old, new=to)
+    if announce:
+        notify(ticket, kind="status_changed", by=by, old=old, new=to)
     return {"status", "resolved_at", "closed_at"}
 
 

@@ -33,6 +33,7 @@ from ._common import (
     field_error,
     lock,
     notify,
+    one_notification,
     record,
     save,
     validate_assignee,
@@ -41,6 +42,7 @@ from ._common import (
     validate_transition,
     write,
 )
+from .tags import apply_tags, check_can_tag, tag_names_normalize
 
 # --- Create ---------------------------------------------------------------------
 
@@ -159,7 +161,9 @@ def ticket_reply_and_status_change(
     """Send a reply (or add a note) and move the ticket to `status`, together.
 
     "Send and mark resolved": one transaction, so a refused status change (a
-    stale `version`, a move the status rules forbid) sends no message either.
+    stale `version`, a move the status rules forbid) sends no message either,
+    and one notification (`one_notification`): the status change, quoting
+    the reply.
     The version is checked before anything is written; a ticket that the reply
     itself already moved to `status` is left there. The returned comment's
     `.ticket` is the updated ticket.
@@ -167,11 +171,12 @@ def ticket_reply_and_status_change(
     locked = lock(ticket)
     check_visible(by, locked)
     check_version(locked, version)
-    comment = ticket_reply(ticket=ticket, by=by, body=body, internal=internal)
-    if comment.ticket.status != status:
-        comment.ticket = ticket_status_change(
-            ticket=comment.ticket, status=status, by=by
-        )
+    with one_notification():
+        comment = ticket_reply(ticket=ticket, by=by, body=body, internal=internal)
+        if comment.ticket.status != status:
+            comment.ticket = ticket_status_change(
+                ticket=comment.ticket, status=status, by=by
+            )
     return comment
 
 
@@ -198,13 +203,16 @@ def ticket_update(
     priority=UNSET,
     category=UNSET,
     assignee=UNSET,
+    tags=UNSET,
 ) -> Ticket:
     """Change several staff fields at once (the API's PATCH); staff only.
 
     Arguments left as UNSET are not touched; values equal to the current ones
     are no change. Everything is checked before anything is written; one
     version check, and one version bump if anything changed. Assigning a new
-    ticket moves it to in_progress unless `status` is given as well.
+    ticket moves it to in_progress unless `status` is given as well. `tags`
+    (a list of names) replaces the ticket's tags: internal, so it alone moves
+    no version (see `tags`).
     """
     ticket = lock(ticket)
     check_visible(by, ticket)
@@ -231,6 +239,9 @@ def ticket_update(
         validate_category(category)
     if assignee is not UNSET:
         validate_assignee(assignee)
+    if tags is not UNSET:
+        check_can_tag(by, ticket)
+        tags = tag_names_normalize(tags)
 
     now = timezone.now()
     changed: set[str] = set()
@@ -244,6 +255,8 @@ def ticket_update(
             changed |= apply_status(ticket, to=Status.IN_PROGRESS, by=by, now=now)
     if status is not UNSET:
         changed |= apply_status(ticket, to=status, by=by, now=now)
+    if tags is not UNSET:
+        apply_tags(ticket, by=by, replace=tags)
     return save(ticket, changed) if changed else ticket
 
 

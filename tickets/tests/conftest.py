@@ -4,6 +4,12 @@ import itertools
 
 import pytest
 
+from notifications.tests.conftest import (  # noqa: F401 (the real SMTP server)
+    run_worker,
+    smtp_port,
+    smtp_server,
+    smtp_settings,
+)
 from tickets import services
 from tickets.models import Status
 from tickets.tests.factories import CategoryFactory

@@ -5,7 +5,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from tickets import services
-from tickets.models import Category, EventKind, Status, Ticket
+from tickets.models import (
+    Category,
+    EventKind,
+    Status,
+    Ticket,
+    TicketCC,
+    TicketFollower,
+)
+
+from .adminforms import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +31,7 @@ def change_url(ticket):
 
 def form_data(client, ticket, **changes):
     """What the change form would post unchanged, plus `changes`."""
-    response = client.get(change_url(ticket))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for sub_form in inline.formset.forms:
-            for name in sub_form.fields:
-                data[sub_form.add_prefix(name)] = sub_form[name].value()
-    data.update(changes)
-    return {key: "" if value is None else value for key, value in data.items()}
+    return admin_form_data(client, change_url(ticket), **changes)
 
 
 def test_changelist_filters_and_search(admin_client, ticket, make_ticket, agent):
@@ -62,6 +59,32 @@ def test_change_page_shows_history_and_notes_read_only(admin_client, ticket, age
         assert not inline.has_add_permission
         assert not inline.has_change_permission
         assert not inline.has_delete_permission
+
+
+def test_change_page_lists_the_ccs_and_followers_read_only(
+    admin_client, ticket, agent, requester, other_requester
+):
+    services.ticket_cc_add(ticket=ticket, person=other_requester, by=requester)
+    services.ticket_follow(ticket=ticket, by=agent)
+    response = admin_client.get(change_url(ticket))
+    inlines = {
+        inline.opts.model: inline
+        for inline in response.context["inline_admin_formsets"]
+    }
+    shown = {
+        model: [form.original for form in inlines[model]]
+        for model in (TicketCC, TicketFollower)
+    }
+    assert [cc.user for cc in shown[TicketCC]] == [other_requester]
+    assert shown[TicketCC][0].added_by == requester
+    assert [follower.user for follower in shown[TicketFollower]] == [agent]
+    content = response.content.decode()
+    assert str(other_requester) in content
+    assert str(agent) in content
+    for model in (TicketCC, TicketFollower):  # the services write them, not the admin
+        assert not inlines[model].has_add_permission
+        assert not inlines[model].has_change_permission
+        assert not inlines[model].has_delete_permission
 
 
 def test_status_change_in_admin_goes_through_the_service(

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from tickets import services
-from tickets.models import Status
+from tickets.models import Status, Ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
@@ -109,8 +109,9 @@ def test_with_the_cache_off_every_request_reads_the_tickets(
     client = as_user(agent)
     with override_settings(TICKET_CACHE=False):
         client.get("/api/tickets")
-        # user; the page's ids (savepoint, plan setting, ids, release); rows
-        with django_assert_num_queries(6) as captured:
+        # user; the page's ids (savepoint, plan setting, ids, release); rows;
+        # their tags (staff only, one prefetch)
+        with django_assert_num_queries(7) as captured:
             client.get("/api/tickets")
     assert any('"tickets_ticket"' in q["sql"] for q in captured.captured_queries)
 
@@ -165,8 +166,9 @@ def test_the_queue_costs_the_same_queries_whatever_the_page_size(
         # plan setting, ids, release), their rows, counters, the total (a
         # COUNT: the list is searched), staff, categories, and the SLA
         # calendar for the due column's working time left (hours, closures,
-        # special hours: three, whatever the page size)
-        with django_assert_num_queries(5 if cached else 16):
+        # special hours: three, whatever the page size), the rows' tags (one
+        # prefetch) and the saved views for the tabs
+        with django_assert_num_queries(5 if cached else 18):
             response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="tickets"') == min(size, 60)
@@ -229,7 +231,12 @@ INTERNAL = {"internal note", "internal file"}
 # hours, closures, special hours; only while a due time is ahead).
 # Cached: session, user, the ticket (for the policy), the version, the badge
 # and the page's one fragment; the menus, files and lists are never read.
-UNCACHED_TICKET_PAGE = 14
+# Issue 20 adds to a miss: the reply form's canned replies (staff, one query).
+# Issue 20 (tags) adds to a miss: the ticket's tags (staff, one query).
+# Issue 20 (links) adds to a miss: the ticket's links (staff, one query).
+# Issue 20 (CC) adds to a miss: the people CC'd, and whether the viewer
+# follows the ticket (staff only): two queries.
+UNCACHED_TICKET_PAGE = 14 + 1 + 1 + 1 + 2
 CACHED_TICKET_PAGE = 6
 
 
@@ -455,3 +462,70 @@ def test_a_cached_queue_reads_no_ticket_and_shows_the_same_page(
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+# --- Merged tickets in a requester's lists --------------------------------------------
+
+
+@pytest.fixture
+def merged_tickets(make_ticket, requester, other_requester, agent):
+    """Merge `count` of the requester's tickets, by turns into one of theirs,
+    into someone else's (where they went stays unnamed to them) and into
+    someone else's with the requester copied on it (CC: they may see it).
+    Returns the targets the requester may see."""
+
+    def _make(count):
+        seen = set()
+        for index in range(count):
+            into = make_ticket(requester=(requester, other_requester)[index % 3 > 0])
+            services.ticket_merge(
+                source=make_ticket(),
+                into=into,
+                by=agent,
+                add_requester_as_cc=index % 3 == 2,
+            )
+            if index % 3 != 1:
+                seen.add(into.pk)
+        make_ticket(title="합쳐지지 않은 티켓")  # and one that was not merged
+        return seen
+
+    return _make
+
+
+@pytest.mark.parametrize("merged", [1, 6])
+def test_my_tickets_costs_the_same_queries_whatever_the_merged_tickets(
+    client, requester, merged_tickets, django_assert_num_queries, merged
+):
+    merged_tickets(merged)
+    client.force_login(requester)
+    with override_settings(TICKET_CACHE=False):
+        client.get("/tickets/")
+        # session, user, the badge, the incident banner, the page's ids
+        # (savepoint, plan setting, ids, release) and their rows: the page
+        # names no merge target, so merged rows cost nothing more
+        with django_assert_num_queries(9):
+            response = client.get("/tickets/?status=all")
+    assert response.status_code == 200
+    listed_rows = response.content.decode().count('class="ticket-cell"')
+    assert listed_rows == Ticket.objects.visible_to(requester).count()
+
+
+@pytest.mark.parametrize("merged", [1, 6])
+def test_a_requesters_api_list_reads_where_every_merged_ticket_went_at_once(
+    as_user, requester, merged_tickets, django_assert_num_queries, merged
+):
+    seen = merged_tickets(merged)
+    client = as_user(requester)
+    # user; the page's ids (savepoint, plan setting, ids, release); the rows,
+    # each marked with whether the requester may see its target
+    with override_settings(TICKET_CACHE=False), django_assert_num_queries(6):
+        rows = listed(client, "?status=all")
+    went = [row["merged_into"] for row in rows.values() if row["merged_into"]]
+    # Named only where the requester may go: their own target or one they are
+    # CC'd on; the others' stay null.
+    assert {target["id"] for target in went} == seen
+    assert len(went) == len(seen) == (1 if merged == 1 else 4)
+    assert (
+        Ticket.objects.filter(requester=requester, merged_into__isnull=False).count()
+        == merged
+    )

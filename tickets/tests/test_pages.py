@@ -350,11 +350,12 @@ class TestMyTickets:
             client.get(reverse("tickets:my_tickets"))
         for _ in range(30):
             make_ticket(description="긴 설명 " * 20)
-        # session, user, the badge; the page's ids in their own transaction
-        # (savepoint, plan setting, ids, release); their rows
-        with django_assert_num_queries(8):
+        # session, user, the badge, the open outage notices (the portal's
+        # banner; from the versioned cache when it is on); the page's ids in
+        # their own transaction (savepoint, plan setting, ids, release); rows
+        with django_assert_num_queries(9):
             client.get(reverse("tickets:my_tickets"))
-        assert len(few) == 8
+        assert len(few) == 9
 
 
 # --- The ticket page, as the requester ------------------------------------------------------
@@ -742,8 +743,9 @@ class TestQueue:
         # session, user, the badge; the page's ids in their own transaction
         # (savepoint, plan setting, ids, release); their rows; counts, staff
         # menu, categories menu; the SLA calendar for the due column's working
-        # time left (hours, closures, special hours: three, whatever the size)
-        with django_assert_num_queries(14):
+        # time left (hours, closures, special hours: three, whatever the size);
+        # the rows' tags (one prefetch) and the saved views for the tabs
+        with django_assert_num_queries(16):
             response = client.get(reverse("tickets:queue"), {"page_size": page_size})
         assert len(listing(response).page.rows) == page_size
 

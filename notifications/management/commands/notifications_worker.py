@@ -1,7 +1,9 @@
 """Fan out queued ticket events and send the e-mails: `manage.py notifications_worker`.
 
-Each round first turns queued events into every recipient's in-app
-notification and e-mail (`services.fan_out_queued`), then sends what is due.
+Each round first answers the linked tickets still waiting on resolved outage
+notices (`tickets.services.incidents.incident_answer_round`, docs/incidents.md),
+then turns queued events into every recipient's in-app notification and e-mail
+(`services.fan_out_queued`), then sends what is due.
 """
 
 import signal
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from notifications import outbox, services
+from tickets.services import incidents
 
 
 class Command(BaseCommand):
@@ -57,6 +60,9 @@ class Command(BaseCommand):
             if not once:
                 # A long-running process: drop connections that went stale.
                 close_old_connections()
+            # Linked tickets of resolved outage notices first: their
+            # notifications are then fanned out in this very round.
+            incidents.incident_answer_round(limit=batch_size)
             services.fan_out_backlog(batch_size=batch_size)
             counts = outbox.process_batch(token=token, limit=batch_size)
             if counts["claimed"] and options.get("verbosity", 1) >= 1:
