@@ -30,3 +30,33 @@ def is_conflict(error: ValidationError) -> bool:
     if hasattr(error, "error_dict"):
         return False
     return any(item.code == "conflict" for item in error.error_list)
+
+
+class TickedTicketsField(forms.Field):
+    """The ids of the tickets ticked in a list: whole numbers in a bigint ("²" is
+    not one), each once, sorted, at most `limit` (`too_many` says so)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Tick at least one ticket first."),
+        "invalid": _("Tick tickets from the list."),
+    }
+
+    def __init__(self, *, limit: int, too_many, **kwargs):
+        self.limit, self.too_many = limit, too_many
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        ticket_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+        try:
+            ids = sorted({ticket_id.clean(item) for item in value})
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        if len(ids) > self.limit:
+            raise ValidationError(
+                self.too_many, code="too_many", params={"limit": self.limit}
+            )
+        return ids

@@ -1,12 +1,11 @@
 """The outage notice pages' forms; `tickets.services.incidents` writes."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..models import Incident, IncidentStatus
-from ._common import MAX_TEXT_LENGTH
+from ._common import MAX_TEXT_LENGTH, TickedTicketsField
 from ._widgets import CategoryChoiceField
 
 MAX_LINKED_AT_ONCE = 500
@@ -80,25 +79,6 @@ class IncidentResolveForm(forms.Form):
 class IncidentLinkForm(forms.Form):
     """The tickets ticked on the "link tickets" page."""
 
-    tickets = forms.Field(
-        widget=forms.MultipleHiddenInput,
-        error_messages={"required": _("Tick at least one ticket first.")},
+    tickets = TickedTicketsField(
+        limit=MAX_LINKED_AT_ONCE, too_many=_("Link at most %(limit)s tickets at once.")
     )
-
-    def clean_tickets(self):
-        ticket_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-        try:
-            ids = sorted(
-                {ticket_id.clean(value) for value in self.cleaned_data["tickets"]}
-            )
-        except ValidationError:
-            raise ValidationError(
-                _("Tick tickets from the list."), code="invalid"
-            ) from None
-        if len(ids) > MAX_LINKED_AT_ONCE:
-            raise ValidationError(
-                _("Link at most %(limit)s tickets at once."),
-                code="too_many",
-                params={"limit": MAX_LINKED_AT_ONCE},
-            )
-        return ids

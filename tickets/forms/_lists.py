@@ -5,12 +5,11 @@ with the API.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Status
 from ..pagination import DEFAULT_ORDERING, ORDERING_CHOICES, SLA_ORDERING_CHOICES
-from ._common import DEFAULT_PAGE_SIZE, MAX_BULK_TICKETS, PAGE_SIZES
+from ._common import DEFAULT_PAGE_SIZE, MAX_BULK_TICKETS, PAGE_SIZES, TickedTicketsField
 from ._tags import TagNameFormField
 
 
@@ -69,9 +68,8 @@ class BulkActionForm(forms.Form):
     ASSIGN, STATUS = "assign", "status"
     TAG_ADD, TAG_REMOVE = "tag_add", "tag_remove"
 
-    tickets = forms.Field(
-        widget=forms.MultipleHiddenInput,
-        error_messages={"required": _("Tick at least one ticket first.")},
+    tickets = TickedTicketsField(
+        limit=MAX_BULK_TICKETS, too_many=_("Change at most %(limit)s tickets at once.")
     )
     operation = forms.ChoiceField(
         choices=[
@@ -93,25 +91,6 @@ class BulkActionForm(forms.Form):
             ("none", _("Nobody (unassign)")),
         ] + [(pk, str(person)) for pk, person in self.staff.items()]
         self.fields["status"].choices = [("", "—"), *Status.choices]
-
-    def clean_tickets(self):
-        # Each value a ticket id: a whole number in a bigint ("²" is not one).
-        ticket_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-        try:
-            ids = sorted(
-                {ticket_id.clean(value) for value in self.cleaned_data["tickets"]}
-            )
-        except ValidationError:
-            raise ValidationError(
-                _("Tick tickets from the list."), code="invalid"
-            ) from None
-        if len(ids) > MAX_BULK_TICKETS:
-            raise ValidationError(
-                _("Change at most %(limit)s tickets at once."),
-                code="too_many",
-                params={"limit": MAX_BULK_TICKETS},
-            )
-        return ids
 
     def clean(self):
         cleaned = super().clean()
