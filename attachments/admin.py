@@ -5,7 +5,12 @@ from .models import Attachment, UploadSlot
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    """Read-only: files are added through the API and the pages."""
+    """Read-only: files are added through the API and the pages, and stay.
+
+    No deleting here either: a file removed behind the ticket services would
+    leave no history entry, its stored object behind, and cached ticket pages
+    listing it (the data version would not move).
+    """
 
     list_display = ["filename", "ticket", "uploader", "size", "internal", "created_at"]
     list_filter = ["internal", "content_type"]
@@ -16,6 +21,9 @@ class AttachmentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

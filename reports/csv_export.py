@@ -1,10 +1,12 @@
 """Streamed CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised.
 
 Excel opens a UTF-8 file as Korean only when it starts with a byte-order mark.
-A cell starting with `=`, `+`, `-` or `@` (or a tab or carriage return, which
-Excel strips before looking) would be run as a formula: such text cells get a
-leading apostrophe, as OWASP advises for CSV injection. Numbers are written as
-numbers (a negative number is not text to neutralise).
+A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+run as a formula (OWASP's list), and so would one where the sign follows
+spaces or line breaks (spreadsheets skip them) or is a full-width sign (`＝`,
+`＋`, `－`, `＠`, which some read as the plain ones): such text cells get a
+leading apostrophe, as OWASP advises for CSV injection. Numbers are written as numbers (a negative number is not text
+to neutralise).
 
 Rows are produced one at a time and written as they come: memory stays flat
 whatever the number of rows (Django's StreamingHttpResponse "streaming large
@@ -18,7 +20,21 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list (a leading tab or carriage return too), and the full-width signs.
+FORMULA_STARTS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
+# Skipped before a spreadsheet looks for a formula sign (NUL included).
+LEADING_BLANKS = " \n\x00\u3000"
 
 
 class Echo:
@@ -41,7 +57,9 @@ def cell(value) -> str | int | float:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.lstrip(LEADING_BLANKS).startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_lines(header: list[str], rows):

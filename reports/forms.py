@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tickets import selectors as ticket_selectors
@@ -15,6 +16,9 @@ from .periods import CUSTOM, PERIOD_CHOICES, TERM, Period, local_today, period_f
 FILTERS = ("category", "priority", "assignee")
 # A custom period spans at most this many days (two school years).
 MAX_DAYS = 731
+# The dates a period may use: the day after the last must exist, and no
+# helpdesk has tickets from before this.
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -32,19 +36,17 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or local_today()
-        date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["from"] = forms.DateField(
-            label=_("From"),
-            required=False,
-            widget=date_input,
-            input_formats=["%Y-%m-%d"],
-        )
-        self.fields["to"] = forms.DateField(
-            label=_("To"),
-            required=False,
-            widget=date_input,
-            input_formats=["%Y-%m-%d"],
-        )
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "min": EARLIEST, "max": LATEST},
+                    format="%Y-%m-%d",
+                ),
+                input_formats=["%Y-%m-%d"],
+                validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+            )
 
     def clean(self):
         data = super().clean()

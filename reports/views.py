@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from sla.selectors import with_sla_state
 from tickets import cache as ticket_cache
 from tickets import selectors as ticket_selectors
 from tickets.models import Priority, SlaState, Status, reference_for
@@ -149,6 +150,9 @@ class QueueExportView(QueueView):
 
     def filtered_tickets(self):
         tickets = ticket_selectors.filterset_tickets(self.filterset)
+        # The service level as the queue shows it now (the stored state only
+        # changes at the ticket's next write or the breach watcher's round).
+        tickets = with_sla_state(tickets, now=timezone.now())
         return tickets.order_by(*ORDERINGS[self.paging.values()["ordering"]])
 
     @staticmethod
@@ -198,7 +202,7 @@ class QueueExportView(QueueView):
             "resolved_at",
             "closed_at",
             "resolution_due_at",
-            "sla_state",
+            "current_sla_state",
         )
         return (
             [

@@ -1,14 +1,16 @@
 """CSV downloads: the queue and the report tables; Excel-safe, staff only."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from reports.csv_export import BOM, cell, csv_lines
 from tickets import services
-from tickets.models import Priority
+from tickets.models import Priority, SlaState, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,14 @@ def read_csv(response) -> list[list[str]]:
         ("-1+1", "'-1+1"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
+        ("\rcmd", "'\rcmd"),
+        (" =1+1", "' =1+1"),
+        ("\n\n@SUM(A1)", "'\n\n@SUM(A1)"),
+        ("\x00=1", "'\x00=1"),
+        ("＝1+1", "'＝1+1"),
+        ("\u3000＋82", "'\u3000＋82"),
+        (" 공학관 301호", " 공학관 301호"),
+        ("A-1 (e-mail: a@b.kr)", "A-1 (e-mail: a@b.kr)"),
         ("기숙사 A동", "기숙사 A동"),
         (-3, -3),
         (2.5, 2.5),
@@ -95,6 +105,31 @@ def test_queue_export_in_english_and_default_open_status(client, agent, tickets)
     titles = {row[1] for row in rows[1:]}
     assert titles == {"프린터 용지 걸림", "메일 수신 불가"}  # closed is not open
     assert "'@도서관" in {row[9] for row in rows[1:]}
+
+
+def test_queue_export_shows_the_service_level_as_the_queue_does_now(
+    client, agent, tickets
+):
+    """The stored state moves at the ticket's next write; the column may not wait."""
+    late = tickets[1]
+    past = timezone.now() - dt.timedelta(hours=1)
+    Ticket.objects.filter(pk=late.pk).update(
+        resolution_due_at=past, sla_state=SlaState.OK
+    )
+    client.force_login(agent)
+    response = client.get(
+        reverse("reports:queue_export"), {"sla_state": "breached", "status": "open"}
+    )
+    rows = read_csv(response)
+    assert [row[0] for row in rows[1:]] == [late.reference]
+    column = rows[0].index("서비스 수준")
+    with translation.override("ko"):
+        assert rows[1][column] == str(SlaState.BREACHED.label)
+    on_time = client.get(reverse("reports:queue_export"), {"status": "open"})
+    states = {row[0]: row[column] for row in read_csv(on_time)[1:]}
+    with translation.override("ko"):
+        assert states[tickets[2].reference] == str(SlaState.OK.label)
+        assert states[late.reference] == str(SlaState.BREACHED.label)
 
 
 def test_queue_export_refuses_a_bad_filter_with_a_message(client, agent):

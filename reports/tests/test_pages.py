@@ -98,6 +98,11 @@ def test_api_bad_input_is_a_400_in_drf_shape(as_user, agent):
     response = client.get("/api/reports/summary", {"from": "2026-02-30", "to": "x"})
     assert response.status_code == 400
     assert set(response.json()) == {"from", "to"}
+    response = client.get(
+        "/api/reports/summary", {"from": "9999-12-30", "to": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert "2999-12-31" in response.json()["to"][0]
     response = client.get("/api/reports/summary", {"priority": "soon"})
     assert response.status_code == 400
     assert list(response.json()) == ["priority"]

@@ -72,6 +72,8 @@ def test_dates_alone_make_a_custom_period():
         ({"period": "custom", "from": "2026-11-30"}, "__all__"),
         ({"from": "2020-01-01", "to": "2026-01-01"}, "to"),
         ({"period": "decade"}, "period"),
+        ({"from": "9999-12-30", "to": "9999-12-31"}, "to"),  # no day after the last
+        ({"from": "0001-01-01", "to": "0001-01-02"}, "from"),
     ],
 )
 def test_bad_periods_are_refused_with_a_message(data, field):
