@@ -6,9 +6,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from reports.aggregates import _postgresql, _window_functions, percentiles
 from reports.periods import Period
+from reports.presenters import key_figures
 from reports.selectors import report_summary
 from tickets import services
 from tickets.models import Ticket
@@ -204,3 +206,13 @@ def test_an_empty_period_has_no_figures_not_errors(week, agent):
     assert figures["sla"]["compliance_percent"] is None
     assert figures["reopens"]["rate_percent"] is None
     assert figures["busiest"]["total"] == 0
+
+
+def test_tickets_resolved_counts_resolutions_without_a_measured_duration(week, agent):
+    """Rows loaded before `sla_recompute` have no durations, yet were resolved."""
+    Ticket.objects.update(resolution_working_seconds=None)
+    figures = summary(agent)
+    assert figures["times"]["overall"]["resolved"] == 0  # nothing to measure
+    with translation.override("en"):
+        rows = {str(label): value for label, value in key_figures(figures)}
+    assert rows["Tickets resolved"] == 4
