@@ -21,17 +21,18 @@ from django.views.generic.base import TemplateResponseMixin
 
 from servicedesk.redirects import safe_next_url
 
-from . import selectors
+from . import policies, selectors
 from .forms import (
     IncidentForm,
     IncidentLinkForm,
     IncidentResolveForm,
     PagingForm,
+    VersionForm,
     add_service_errors,
 )
 from .selectors import incidents as incident_selectors
 from .services import incidents as services
-from .views import StaffOnlyMixin
+from .views import StaffOnlyMixin, TicketActionView
 
 NAV = "incidents"
 
@@ -277,3 +278,30 @@ def _error_messages(error) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
     return [str(error) or _("Not allowed.")]
+
+
+class TicketIncidentUnlinkView(TicketActionView):
+    """The ticket page's "Unlink": take this ticket off its outage notice."""
+
+    policy = staticmethod(policies.can_unlink_incident)
+
+    def handle(self, ticket):
+        form = VersionForm(self.request.POST)
+        if not form.is_valid():
+            return self.render_page(ticket, incident_unlink_form=form)
+        try:
+            services.incident_unlink_ticket(
+                ticket=ticket,
+                by=self.request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            # Not linked any more, or changed since it was shown: the page as
+            # it is now says which, with the reason on top.
+            for message in error.messages:
+                messages.error(self.request, message)
+        else:
+            messages.success(
+                self.request, _("The ticket is no longer linked to the outage notice.")
+            )
+        return redirect("tickets:detail", pk=ticket.pk)

@@ -79,6 +79,9 @@ class EventKind(models.TextChoices):
     CC_ADDED = "cc_added", _("CC added")
     CC_REMOVED = "cc_removed", _("CC removed")
     TAGS_CHANGED = "tags_changed", _("Tags changed")
+    # Outage notices (tickets.services.incidents); the value is the notice's title.
+    INCIDENT_LINKED = "incident_linked", _("Linked to an outage notice")
+    INCIDENT_UNLINKED = "incident_unlinked", _("Unlinked from an outage notice")
 
 
 class Category(models.Model):

@@ -249,3 +249,8 @@ def can_see_incidents(user) -> bool:
 def can_manage_incidents(user) -> bool:
     """Open, update, link tickets to and resolve outage notices: the IT team."""
     return is_staff_member(user)
+
+
+def can_unlink_incident(user, ticket: Ticket) -> bool:
+    """Take this ticket off its outage notice: whoever manages the notices."""
+    return can_manage_incidents(user)

@@ -58,6 +58,13 @@ SENTENCES = {
     EventKind.LINK_REMOVED: gettext_lazy(
         "%(who)s removed the link to %(new)s (%(field)s)."
     ),
+    # Public: the notice's title (services.incidents).
+    EventKind.INCIDENT_LINKED: gettext_lazy(
+        "%(who)s linked this ticket to the outage notice “%(new)s”."
+    ),
+    EventKind.INCIDENT_UNLINKED: gettext_lazy(
+        "%(who)s unlinked this ticket from the outage notice “%(old)s”."
+    ),
 }
 # A merge into a ticket the viewer may not see: no reference (services.merge).
 MERGED_ELSEWHERE = gettext_lazy(

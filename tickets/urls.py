@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/merge/", link_views.TicketMergeView.as_view(), name="merge"),
     path(
+        "tickets/<int:pk>/incident/unlink/",
+        incident_views.TicketIncidentUnlinkView.as_view(),
+        name="incident_unlink",
+    ),
+    path(
         "tickets/<int:pk>/satisfaction/",
         satisfaction_views.TicketSatisfactionView.as_view(),
         name="satisfaction",

@@ -55,6 +55,7 @@ from .forms import (
     is_conflict,
 )
 from .models import Priority, Status
+from .selectors import incidents as incident_selectors
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, Http404)
 
@@ -555,6 +556,7 @@ CSRF_FORM_IDS = (
     "cc-add",
     "cc-remove",
     "follow",
+    "incident-unlink",
 )
 
 
@@ -629,6 +631,7 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
             # data version (tickets/receivers.py).
             context["canned_replies"] = selectors.canned_reply_list(user=user)
         context.update(self.merge_and_links_context(ticket))
+        context.update(self.incident_context(ticket))
         if policies.can_assign(user, ticket) and ticket.assignee_id != user.pk:
             context["assign_form"] = SimpleLazyObject(
                 partial(VersionForm, initial={"version": ticket.version})
@@ -657,6 +660,25 @@ class TicketPageMixin(TemplateResponseMixin, TicketPolicyMixin):
             ticket.merged_into_id or ticket.is_closed
         ):
             context["merge_form"] = SimpleLazyObject(partial(MergeForm, user=user))
+        return context
+
+    def incident_context(self, ticket) -> dict:
+        """The outage notice the ticket is linked to (all), the unlink form (staff).
+
+        Nothing for a ticket on no notice; else lazy, like the rest: one query,
+        only when the fragment is not in the cache.
+        """
+        if not ticket.incident_id:
+            return {}
+        context = {
+            "linked_incident": SimpleLazyObject(
+                partial(incident_selectors.ticket_incident, ticket=ticket)
+            )
+        }
+        if policies.can_unlink_incident(self.request.user, ticket):
+            context["incident_unlink_form"] = SimpleLazyObject(
+                partial(VersionForm, initial={"version": ticket.version})
+            )
         return context
 
 

@@ -220,6 +220,8 @@ TABLE = {
     "tickets:incident_link": Row("get", STAFF_PAGE, "incident"),
     "tickets:incident_resolve": Row("post", STAFF_PAGE, "incident", {"message": "ok"}),
     "tickets:incident_affected": Row("post", SIGNED_IN, "incident"),
+    # Taking a ticket off its notice (the sweep's own ticket is on it): staff.
+    "tickets:incident_unlink": Row("post", STAFF_TICKET_PAGE, "ticket"),
     "tickets:bulk": Row("post", STAFF_PAGE),
     # Tags and saved views (issue 20): the IT team's alone. A saved view
     # (`obj="saved_view"`): "own" is the caller's, "other" another agent's
@@ -306,6 +308,7 @@ TABLE = {
         "post", per_role(401, 403, OK, OK), "incident", {"message": "ok"}, api=True
     ),
     "incident-affected": Row("post", API_SIGNED_IN, "incident", api=True),
+    "ticket-incident-unlink": Row("post", STAFF_TICKET_API, "ticket", api=True),
     "kb-article-list": Row("get", API_SIGNED_IN, api=True),
     "kb-article-suggest": Row("get", API_SIGNED_IN, data={"q": "와이파이"}, api=True),
     "kb-article-detail": Row("get", ARTICLE_API, "article", api=True),

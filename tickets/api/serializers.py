@@ -18,6 +18,7 @@ from ..models import (
     Category,
     Comment,
     EventKind,
+    Incident,
     LinkKind,
     Priority,
     SlaState,
@@ -104,6 +105,15 @@ class MergedIntoField(serializers.Field):
         return {"id": target.pk, "reference": target.reference}
 
 
+class TicketIncidentSerializer(serializers.ModelSerializer):
+    """The outage notice a ticket is linked to, as its viewers see it."""
+
+    class Meta:
+        model = Incident
+        fields = ["id", "title", "status"]
+        read_only_fields = fields
+
+
 class TicketSerializer(serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     requester = PersonSerializer(read_only=True)
@@ -131,6 +141,12 @@ class TicketSerializer(serializers.ModelSerializer):
         help_text="The ticket this one was merged into; null if not merged, or "
         "if the caller may not see that ticket.",
     )
+    incident = TicketIncidentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The outage notice the ticket is linked to (resolving it "
+        "answers the ticket); null if none.",
+    )
 
     class Meta:
         model = Ticket
@@ -157,6 +173,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla_state",
             "tags",
             "merged_into",
+            "incident",
         ]
         read_only_fields = fields
 

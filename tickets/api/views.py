@@ -23,6 +23,7 @@ from .. import cache as ticket_cache
 from .. import policies, selectors, services
 from ..filters import TicketFilter
 from ..models import Ticket
+from ..services import incidents as incident_services
 from . import examples
 from .cc import TicketCCActions
 from .pagination import TicketCursorPagination
@@ -201,6 +202,26 @@ class TicketViewSet(
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reopen(self, request, pk=None):
         return self._ticket_action(request, services.ticket_reopen)
+
+    @extend_schema(
+        summary="Take the ticket off its outage notice (staff)",
+        description="The ticket's history says so; resolving the notice no "
+        "longer answers it. A ticket on no notice is a 400 (`not_linked`).",
+        parameters=[ID],
+        request=TicketActionSerializer,
+        responses={200: TicketSerializer, **ERRORS, **CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="incident/unlink",
+        url_name="incident-unlink",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def incident_unlink(self, request, pk=None):
+        # The service asks the policy (403 for requesters).
+        return self._ticket_action(request, incident_services.incident_unlink_ticket)
 
     def _ticket_action(self, request, service):
         """Run a body-less ticket action (`{version?}`) through its service."""

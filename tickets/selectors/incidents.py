@@ -1,7 +1,9 @@
 """Reads of outage notices (incidents): the banner, the staff list, one notice.
 
 Open notices are public to everyone signed in; resolved ones, the linked
-tickets and who opened them are the IT team's.
+tickets and who opened them are the IT team's. A ticket shows the title and
+status of its own notice, resolved or not, to whoever sees the ticket
+(`ticket_incident`).
 """
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
@@ -91,4 +93,23 @@ def incident_tickets(*, incident: Incident, user) -> QuerySet:
         .filter(incident=incident)
         .select_related("requester", "assignee", "category")
         .order_by("pk")
+    )
+
+
+# What a ticket shows of its notice (the ticket page's box, the API's `incident`).
+TICKET_INCIDENT_FIELDS = ("id", "title", "status")
+
+
+def ticket_incident(*, ticket: Ticket) -> Incident | None:
+    """The notice a ticket (one the caller may see) is linked to, or None.
+
+    No query for a ticket on no notice; else one, of the few columns shown.
+    Anyone who sees the ticket may see its notice's title and status.
+    """
+    if not ticket.incident_id:
+        return None
+    return (
+        Incident.objects.only(*TICKET_INCIDENT_FIELDS)
+        .filter(pk=ticket.incident_id)
+        .first()
     )

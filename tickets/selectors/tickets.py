@@ -7,15 +7,24 @@ ask these functions rather than building querysets themselves.
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import is_staff_member
 
 from .. import filters as ticket_filters
-from ..models import PRIORITY_RANK, Category, Status, Ticket, TicketCounter
+from ..models import PRIORITY_RANK, Category, Incident, Status, Ticket, TicketCounter
 from ..pagination import Page, paginate
+from .incidents import TICKET_INCIDENT_FIELDS
 from .links import with_merged_into_seen
 from .search import SEARCH_COLUMNS
 
@@ -86,14 +95,18 @@ def ticket_total(filterset: ticket_filters.TicketFilter, *, status_counts) -> in
 
 def _page_rows(ids, keys, *, tags: bool = False, viewer=None) -> QuerySet:
     """The list rows of `ids`, in `keys` order, people joined, tags if asked,
-    each marked with whether `viewer` (if given) may see its merge target.
+    each marked with whether `viewer` (if given) may see its merge target,
+    and (for that list, the API's) with its outage notice: one query for the
+    page if any row is linked to one, none if none is.
 
     Not exported: it does not scope by viewer, so its only caller is
     `ticket_page`, whose ids come from a `ticket_list` (visible_to) queryset.
     """
     rows = Ticket.objects.filter(pk__in=ids)
     if viewer is not None:
-        rows = with_merged_into_seen(rows, user=viewer)
+        rows = with_merged_into_seen(rows, user=viewer).prefetch_related(
+            Prefetch("incident", Incident.objects.only(*TICKET_INCIDENT_FIELDS))
+        )
     rows = (
         with_priority_rank(rows)
         .select_related(*ROW_RELATIONS)

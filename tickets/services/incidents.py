@@ -2,7 +2,11 @@
 
 Every change checks the policy and runs in a transaction that also moves the
 data version (`counters.touch`), so the portal's cached banner
-(`tickets.templatetags.incidents_ui`) is never stale. Resolving answers and
+(`tickets.templatetags.incidents_ui`) and the ticket pages are never stale.
+Linking a ticket, or taking it off its notice, is a change of the ticket: a
+public history entry (requesters see the notice's title, which the banner
+shows everyone anyway) and a new `version`, but no notification (DESIGN.md,
+"Notifications", tells nobody of it). Resolving answers and
 resolves every linked open ticket through the ticket services, a transaction
 each, so each gets its history and one notification, as if an agent had
 pressed "send and mark resolved" on it.
@@ -24,14 +28,27 @@ from notifications import services as notification_services
 from .. import policies
 from ..models import (
     Category,
+    EventKind,
     Incident,
     IncidentStatus,
     IncidentSubscriber,
     Status,
     Ticket,
+    TicketEvent,
 )
 from . import counters
-from ._common import UNSET, field_error, validate_category, write
+from ._common import (
+    UNSET,
+    check_version,
+    check_visible,
+    clip,
+    field_error,
+    lock,
+    record,
+    save,
+    validate_category,
+    write,
+)
 from .tickets import ticket_reply_and_status_change
 
 FINISHED_TICKET_STATUSES = (Status.RESOLVED, Status.CLOSED)
@@ -168,7 +185,8 @@ def incident_link_tickets(*, incident: Incident, by, ticket_ids) -> int:
 
     All or nothing: an unknown id, a resolved or closed ticket, or one linked
     to another notice refuses the whole request with a message naming it.
-    Tickets already linked to this notice stay as they are.
+    Tickets already linked to this notice stay as they are; each newly linked
+    one gets a public history entry and a new `version` (`_link`).
     """
     _check_staff(by)
     incident = _lock(incident)
@@ -188,8 +206,65 @@ def incident_link_tickets(*, incident: Incident, by, ticket_ids) -> int:
     if problems:
         raise field_error("tickets", " ".join(problems), "invalid_ticket")
     new = [ticket.pk for ticket in tickets if ticket.incident_id != incident.pk]
-    Ticket.objects.filter(pk__in=new).update(incident=incident)
+    _link(new, incident=incident, by=by)
     return len(new)
+
+
+def _link(ids: list[int], *, incident: Incident, by) -> None:
+    """Link the (locked) tickets `ids`: what `save` and `record` do, in bulk.
+
+    Two statements whatever the number of tickets (one UPDATE moving each
+    row's `version` and `updated_at` as `save` does, one INSERT of the
+    history entries), not two per ticket: a notice links hundreds. The rows
+    are locked by the caller, so `version + 1` is every ticket's next one.
+    """
+    if not ids:
+        return
+    Ticket.objects.filter(pk__in=ids).update(
+        incident=incident, version=F("version") + 1, updated_at=timezone.now()
+    )
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=pk,
+            actor=by,
+            kind=EventKind.INCIDENT_LINKED,
+            field="incident",
+            new_value=clip(incident.title),
+        )
+        for pk in ids
+    )
+
+
+@write
+def incident_unlink_ticket(*, ticket: Ticket, by, version: int | None = None) -> Ticket:
+    """Take one ticket off its outage notice (staff); return the ticket.
+
+    Whatever the notice's status: a ticket still waiting for a resolved
+    notice's answer is then left to a person. The ticket's public history
+    says so (the notice's title), and its `version` moves; a stale `version`
+    is refused (code "conflict"), a ticket on no notice too ("not_linked").
+    """
+    check_visible(by, ticket)
+    if not policies.can_unlink_incident(by, ticket):
+        raise PermissionDenied(_("Only IT staff can manage outage notices."))
+    ticket = lock(ticket)
+    check_version(ticket, version)
+    if ticket.incident_id is None:
+        raise field_error(
+            "incident",
+            _("%(ref)s is not linked to an outage notice.") % {"ref": ticket.reference},
+            "not_linked",
+        )
+    title = Incident.objects.values_list("title", flat=True).get(pk=ticket.incident_id)
+    ticket.incident = None
+    record(
+        ticket,
+        kind=EventKind.INCIDENT_UNLINKED,
+        by=by,
+        field="incident",
+        old=title,
+    )
+    return save(ticket, {"incident"})
 
 
 def _link_problems(incident: Incident, ids: list[int], tickets: list) -> list[str]:
