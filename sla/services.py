@@ -10,6 +10,16 @@ or in progress, pauses while waiting (on the requester) and stops when it is
 resolved or closed; the working time used so far is kept in
 `sla_used_seconds`, so reopening resumes it where it stopped. A priority or
 category change recomputes both targets from creation (paused time excluded).
+
+The verdict (`met` or `breached`) is given once, when the clock stops: at the
+resolution, or at the close of a ticket closed without being resolved. A
+ticket resolved with no public staff reply before it counts as answered at
+its resolution (a reply after it does not make it later). The verdict, the
+due times and the durations then stay as they are while the ticket stays
+resolved or closed: closing it later (by hand or `tickets_auto_close`),
+replying to it, or changing its priority or category does not judge it
+again. Reopening it (back to new, in progress or waiting) starts the clock
+again, and it is judged afresh at its next resolution.
 """
 
 import datetime as dt
@@ -22,6 +32,8 @@ from .calendar import Calendar
 from .models import Policy
 
 RUNNING = (Status.NEW, Status.IN_PROGRESS)
+STOPPED = (Status.RESOLVED, Status.CLOSED)
+VERDICTS = (SlaState.MET, SlaState.BREACHED)
 WARNING_SHARE = 0.8  # "warning" once less than 20% of a target is left
 # When the watcher told of the warning and the breach (tickets_sla_watch).
 MARKERS = {"sla_warned_at", "sla_breached_at"}
@@ -72,16 +84,12 @@ def ticket_sla_refresh(
     calendar: Calendar | None = None,
     policies: PolicyTable | None = None,
 ) -> set[str]:
-    """Move the clocks to `now` and recompute the SLA fields; returns them."""
+    """Move the clocks to `now` and recompute the SLA fields; returns them.
+
+    A ticket already judged (`is_settled`) keeps its verdict and due times.
+    """
     calendar = calendar or Calendar.load()
     durations = ticket_durations_refresh(ticket, calendar=calendar)
-    running = ticket.status in RUNNING
-    if ticket.sla_resumed_at is not None and not running:
-        used = calendar.working_time_between(ticket.sla_resumed_at, now)
-        ticket.sla_used_seconds += int(used.total_seconds())
-        ticket.sla_resumed_at = None
-    elif ticket.sla_resumed_at is None and running:
-        ticket.sla_resumed_at = now
     fields = {
         "first_response_due_at",
         "resolution_due_at",
@@ -90,6 +98,16 @@ def ticket_sla_refresh(
         "sla_used_seconds",
         "sla_resumed_at",
     }
+    if is_settled(ticket):
+        return fields | MARKERS | durations
+    running = ticket.status in RUNNING
+    if ticket.sla_resumed_at is not None and not running:
+        stopped = max(_stopped_at(ticket, now), ticket.sla_resumed_at)
+        used = calendar.working_time_between(ticket.sla_resumed_at, stopped)
+        ticket.sla_used_seconds += int(used.total_seconds())
+        ticket.sla_resumed_at = None
+    elif ticket.sla_resumed_at is None and running:
+        ticket.sla_resumed_at = now
     targets = policies.targets_for(ticket) if policies else targets_for(ticket)
     if targets is None:
         ticket.first_response_due_at = ticket.resolution_due_at = None
@@ -102,7 +120,7 @@ def ticket_sla_refresh(
     used = dt.timedelta(seconds=ticket.sla_used_seconds)
     ticket.first_response_due_at = calendar.add_working_time(start, first_target)
     warnings = []
-    if ticket.first_responded_at is None:
+    if not _answered(ticket, now):
         warnings.append(calendar.add_working_time(start, first_target * WARNING_SHARE))
     if running:
         resumed = ticket.sla_resumed_at
@@ -120,6 +138,40 @@ def ticket_sla_refresh(
     )
     _reset_markers(ticket, now)
     return fields | MARKERS | durations
+
+
+def is_settled(ticket: Ticket) -> bool:
+    """Judged already: resolved or closed, and given its verdict when its
+    clock stopped at an earlier change (a resolved ticket being closed, a
+    reply to it, a new priority). Nothing moves its SLA fields until it is
+    reopened."""
+    return (
+        ticket.status in STOPPED
+        and ticket.sla_resumed_at is None
+        and ticket.sla_state in VERDICTS
+    )
+
+
+def _answered(ticket: Ticket, now: dt.datetime) -> bool:
+    """Answered by a public staff reply by `now`, or by the moment the clock
+    stopped (a reply to a resolved ticket comes after its verdict)."""
+    if ticket.status in STOPPED:
+        now = _stopped_at(ticket, now)
+    return ticket.first_responded_at is not None and ticket.first_responded_at <= now
+
+
+def _stopped_at(ticket: Ticket, now: dt.datetime) -> dt.datetime:
+    """When the clock of a resolved or closed ticket stopped: its resolution
+    if that came before `now` (a resolved ticket closed now), else `now`.
+
+    Reopening clears `resolved_at`, so an earlier resolution is never
+    mistaken for this one; when replaying history the ticket's `resolved_at`
+    is its last resolution, never before the change being replayed unless it
+    is the resolution this close follows.
+    """
+    if ticket.resolved_at is not None and ticket.resolved_at < now:
+        return ticket.resolved_at
+    return now
 
 
 DURATIONS = {"first_response_working_seconds", "resolution_working_seconds"}
@@ -159,13 +211,17 @@ def ticket_sla_replay(
     `statuses` is (when, status) for its creation and each status change,
     oldest first. The clocks start again from nothing and run through the
     history as `ticket_sla_refresh` would have run them at each change, so the
-    time spent waiting is left out; the targets are the current priority's and
-    category's (a change of either recomputes from creation anyway). For
-    tickets made before the service levels existed (`manage.py sla_recompute`).
+    time spent waiting is left out and a resolved ticket closed later gets the
+    verdict of its resolution, as it did live; the targets are the current
+    priority's and category's (a change of either recomputes from creation
+    anyway). For tickets made before the service levels existed, and after a
+    change of the targets or calendar (`manage.py sla_recompute`).
     """
     current = ticket.status
     ticket.sla_used_seconds = 0
     ticket.sla_resumed_at = None
+    # No verdict yet: it is given again where the history stops the clock.
+    ticket.sla_state = SlaState.OK
     # The reports' durations too, on the calendar as it is now.
     ticket.first_response_working_seconds = None
     ticket.resolution_working_seconds = None
@@ -200,7 +256,10 @@ def _stored_state(ticket, *, now, used, target) -> str:
     if ticket.status == Status.WAITING:
         return SlaState.PAUSED
     if ticket.status not in RUNNING:
-        responded = ticket.first_responded_at or now
+        # Judged when the clock stops; no public reply by then: the
+        # resolution (or the close) is the first answer.
+        stopped = _stopped_at(ticket, now)
+        responded = min(ticket.first_responded_at or stopped, stopped)
         late = used > target or responded > ticket.first_response_due_at
         return SlaState.BREACHED if late else SlaState.MET
     ticket.sla_state = SlaState.OK
