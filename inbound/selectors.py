@@ -4,6 +4,8 @@ Which ticket a mail answers (`thread_ticket`): a verifying signed token in an
 address it was sent to, or an In-Reply-To/References naming a mail we sent to
 this very sender; and in both cases only a ticket the sender may reply to
 (`tickets.policies`, `Ticket.objects.visible_to`). The subject is never read.
+A mail naming one of our staff-only mails is never a reply
+(`answers_staff_only_mail`).
 """
 
 from datetime import timedelta
@@ -11,7 +13,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.models import NotificationKind, OutboundEmail, OutboundEmailStatus
+from notifications.models import (
+    STAFF_ONLY_KINDS,
+    OutboundEmail,
+    OutboundEmailStatus,
+)
 from tickets import policies
 from tickets.models import Ticket
 
@@ -22,6 +28,8 @@ BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster"})
 BULK_PRECEDENCE = frozenset({"bulk", "junk", "list"})
 # References beyond these are not looked at (a mail can name thousands).
 MAX_THREAD_IDS = 50
+# Message-IDs per query when looking for a staff-only mail among all of them.
+STAFF_ONLY_CHECK_BATCH = 500
 
 
 def noise_reason(mail: parsing.ParsedMail) -> str:
@@ -69,19 +77,30 @@ def _candidate_ticket_ids(mail: parsing.ParsedMail, *, user) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def answers_internal_note(mail: parsing.ParsedMail, *, user) -> bool:
-    """Whether the mail answers an internal-note e-mail we sent to this user.
+def answers_staff_only_mail(mail: parsing.ParsedMail) -> str:
+    """The kind of staff-only e-mail this mail answers, or "".
 
-    Replies by mail are public replies, so an answer to an internal note is
-    never added: its author meant it for the team.
+    Any Message-ID it names (In-Reply-To or any References entry, as
+    `thread_ticket` reads them) that is one of our staff-only mails (internal
+    note, service level, rating: `notifications.models.STAFF_ONLY_KINDS`),
+    whoever it was sent to: its quote is the team's, and replies by mail are
+    public, so such a mail is never added to a ticket.
     """
-    return bool(mail.in_reply_to) and (
-        OutboundEmail.objects.filter(
-            message_id__in=mail.in_reply_to[:MAX_THREAD_IDS],
-            recipient=user,
-            kind=NotificationKind.INTERNAL_NOTE,
-        ).exists()
-    )
+    # Every id, not only the first MAX_THREAD_IDS that `thread_ticket` reads:
+    # a refusal must not depend on how long the thread is (indexed lookups).
+    thread_ids = mail.thread_ids
+    for start in range(0, len(thread_ids), STAFF_ONLY_CHECK_BATCH):
+        kind = (
+            OutboundEmail.objects.filter(
+                message_id__in=thread_ids[start : start + STAFF_ONLY_CHECK_BATCH],
+                kind__in=STAFF_ONLY_KINDS,
+            )
+            .values_list("kind", flat=True)
+            .first()
+        )
+        if kind:
+            return kind
+    return ""
 
 
 def thread_ticket(mail: parsing.ParsedMail, *, user) -> Ticket | None:

@@ -9,7 +9,9 @@ notifications apply.
 
 Which ticket a mail answers is decided by `selectors.thread_ticket` (a signed
 token or a Message-ID we sent to that sender, and the ticket policy); a
-`[SD-…]` in the subject alone never joins anything.
+`[SD-…]` in the subject alone never joins anything. A mail that answers one of
+our staff-only mails (internal note, service level, rating) is refused
+whatever else it names (`selectors.answers_staff_only_mail`).
 """
 
 import logging
@@ -139,11 +141,15 @@ def _decide(record, *, mail, raw) -> None:
         record.status, record.reason = InboundStatus.REJECTED, refusal
         return
     record.user = user
-    if selectors.answers_internal_note(mail, user=user):
+    staff_only = selectors.answers_staff_only_mail(mail)
+    if staff_only:
+        # Before anything reads the text: the whole mail, quote included, is
+        # the team's, and neither a reply nor a new ticket may carry it.
         record.status = InboundStatus.REJECTED
         record.reason = (
-            "A reply to an internal-note e-mail would be public on the ticket; "
-            "not added. Write internal notes on the ticket page."
+            f"It answers a staff-only e-mail ({staff_only}); a reply by mail would "
+            "be public on the ticket, so it was not added. Write on the ticket "
+            "page (internal notes there)."
         )
         return
     ticket = selectors.thread_ticket(mail, user=user)

@@ -12,6 +12,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core import signing
 
+from notifications.models import is_staff_only
+
 SALT = "inbound.reply-address"
 _TOKEN = re.compile(r"^(\d+)\.(\d+)\.[A-Za-z0-9_-]+$")
 
@@ -71,13 +73,20 @@ def is_desk_address(address: str) -> bool:
     return address in own
 
 
+def inbound_mail_on() -> bool:
+    """Whether mail to the desk is fetched (a reply address and a mailbox)."""
+    return bool(settings.INBOUND_REPLY_ADDRESS and settings.INBOUND_IMAP_HOST)
+
+
 def replies_by_mail(kind: str) -> bool:
     """Whether mails of this kind invite a reply by mail (inbound mail is on).
 
-    Never for internal notes: a reply by mail is a public reply.
+    Never for a staff-only kind (internal notes, service levels, ratings:
+    `notifications.models.STAFF_ONLY_KINDS`): a reply by mail is a public
+    reply. Those mails carry no signed Reply-To, and a reply that still
+    threads to one is refused (`inbound.selectors.answers_staff_only_mail`).
     """
-    configured = settings.INBOUND_REPLY_ADDRESS and settings.INBOUND_IMAP_HOST
-    return bool(configured) and kind != "internal_note"
+    return inbound_mail_on() and not is_staff_only(kind)
 
 
 def notification_reply_to(*, ticket_id, user_id, kind: str) -> str:

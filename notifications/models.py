@@ -22,6 +22,28 @@ class NotificationKind(models.TextChoices):
     SATISFACTION_BAD = "satisfaction_bad", _("Rated “not good”")
 
 
+# Kinds told to the IT team only, about what the team alone may read: never
+# sent to the requester or CCs, only to those who may see internal comments
+# (`recipients.may_receive`), and never answerable by mail (a reply by mail is
+# public: `inbound.tokens.replies_by_mail`, `inbound.selectors`). Service
+# levels and ratings are the team's to read (tickets.policies). A new kind
+# must be placed here or not: notifications/tests/test_staff_only_kinds.py
+# fails until it is.
+STAFF_ONLY_KINDS = frozenset(
+    {
+        NotificationKind.INTERNAL_NOTE,
+        NotificationKind.SLA_WARNING,
+        NotificationKind.SLA_BREACH,
+        NotificationKind.SATISFACTION_BAD,
+    }
+)
+
+
+def is_staff_only(kind: str) -> bool:
+    """Whether mails of this kind are for the IT team's eyes only."""
+    return kind in STAFF_ONLY_KINDS
+
+
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
@@ -251,6 +273,8 @@ class OutboundEmail(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            # Inbound mail names our Message-IDs (`inbound.selectors`).
+            models.Index(fields=["message_id"], name="outbox_message_id_idx"),
         ]
 
     def __str__(self):

@@ -144,7 +144,8 @@ def build_message(row: OutboundEmail, connection) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:
         headers["References"] = row.references
-    # Answers go to a signed address that leads back to the ticket (inbound/).
+    # Answers go to a signed address that leads back to the ticket (inbound/);
+    # a staff-only kind gets none (`inbound.tokens.replies_by_mail`).
     reply_to = inbound_tokens.notification_reply_to(
         ticket_id=row.ticket_id, user_id=row.recipient_id, kind=row.kind
     )

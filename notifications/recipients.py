@@ -4,17 +4,12 @@ from django.contrib.auth import get_user_model
 
 from tickets import policies
 
-from .models import CategoryAgent, NotificationKind
+from .models import STAFF_ONLY_KINDS, CategoryAgent, NotificationKind
 
 # Status changes the requester hears about.
 REQUESTER_STATUSES = frozenset({"waiting", "resolved", "closed"})
-# Service levels are internal: told to staff only.
+# Service levels are internal: told to staff only (they are STAFF_ONLY_KINDS).
 SLA_KINDS = frozenset({NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH})
-# Ratings and their comments are the IT team's to read (tickets.policies).
-STAFF_ONLY_KINDS = SLA_KINDS | {
-    NotificationKind.INTERNAL_NOTE,
-    NotificationKind.SATISFACTION_BAD,
-}
 
 
 def _agents_for_new_ticket(ticket):

@@ -13,13 +13,13 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from inbound.tokens import replies_by_mail
+from inbound.tokens import inbound_mail_on, replies_by_mail
 from tickets import policies
 from tickets.models import Status
 from tickets.people import display_name
 from tickets.satisfaction_links import satisfaction_mail_links
 
-from .models import NotificationKind
+from .models import NotificationKind, is_staff_only
 
 # Control characters (CR, LF, tabs, …) never reach a header or a one-line text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -229,6 +229,8 @@ def render_email(
             "language": translation.get_language(),
             "category": _category_name(ticket),
             "reply_by_mail": replies_by_mail(kind),
+            # Mail to the desk is read, but not this one's answers: say so.
+            "staff_only_notice": inbound_mail_on() and is_staff_only(kind),
             "happened_at": happened_at,
             "satisfaction_links": _satisfaction_links(
                 ticket=ticket, kind=kind, recipient=recipient, new_value=new_value

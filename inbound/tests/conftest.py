@@ -21,6 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from notifications.tests.conftest import (  # noqa: F401 (the real SMTP server)
+    run_worker,
+    smtp_port,
+    smtp_server,
+    smtp_settings,
+)
+
 DOVECOT = "/usr/sbin/dovecot"
 DESK = "help@school.ac.kr"
 PASSWORD = "desk-pass"
