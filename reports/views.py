@@ -151,8 +151,9 @@ class QueueExportView(QueueView):
     def filtered_tickets(self):
         tickets = ticket_selectors.filterset_tickets(self.filterset)
         # The service level as the queue shows it now (the stored state only
-        # changes at the ticket's next write or the breach watcher's round).
-        tickets = with_sla_state(tickets, now=timezone.now())
+        # changes at the ticket's next write or the breach watcher's round),
+        # at the moment the `sla_state` filter used.
+        tickets = with_sla_state(tickets, now=self.filterset.now)
         return tickets.order_by(*ORDERINGS[self.paging.values()["ordering"]])
 
     @staticmethod

@@ -161,16 +161,20 @@ def _answered(ticket: Ticket, now: dt.datetime) -> bool:
 
 
 def _stopped_at(ticket: Ticket, now: dt.datetime) -> dt.datetime:
-    """When the clock of a resolved or closed ticket stopped: its resolution
-    if that came before `now` (a resolved ticket closed now), else `now`.
+    """When the clock of a resolved or closed ticket stopped: its resolution,
+    or the close of a ticket closed without one, if that came before `now`
+    (a resolved ticket closed now, a closed ticket judged later), else `now`.
 
-    Reopening clears `resolved_at`, so an earlier resolution is never
-    mistaken for this one; when replaying history the ticket's `resolved_at`
-    is its last resolution, never before the change being replayed unless it
-    is the resolution this close follows.
+    Reopening clears `resolved_at` and `closed_at`, so an earlier stop is
+    never mistaken for this one; when replaying history they are the last
+    resolution and close, never before the change being replayed unless it is
+    the stop this change follows.
     """
-    if ticket.resolved_at is not None and ticket.resolved_at < now:
-        return ticket.resolved_at
+    stop = ticket.resolved_at
+    if stop is None and ticket.status == Status.CLOSED:
+        stop = ticket.closed_at
+    if stop is not None and stop < now:
+        return stop
     return now
 
 
@@ -216,7 +220,17 @@ def ticket_sla_replay(
     priority's and category's (a change of either recomputes from creation
     anyway). For tickets made before the service levels existed, and after a
     change of the targets or calendar (`manage.py sla_recompute`).
+
+    A ticket judged already (`is_settled`) keeps its verdict and due times, as
+    it does live whatever changes after its resolution (a new priority, new
+    targets): only its durations are measured again, on the calendar as it is
+    now. A ticket resolved or closed with no verdict (loaded without service
+    levels) is judged from its history.
     """
+    if is_settled(ticket):
+        ticket.first_response_working_seconds = None
+        ticket.resolution_working_seconds = None
+        return ticket_sla_refresh(ticket, now=now, calendar=calendar, policies=policies)
     current = ticket.status
     ticket.sla_used_seconds = 0
     ticket.sla_resumed_at = None

@@ -187,6 +187,9 @@ class TicketFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, menus=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user if user is not None else getattr(self.request, "user", None)
+        # "As of now" is one moment for every filter and for what the caller
+        # shows next to them (the CSV's service level column).
+        self.now = timezone.now()
         if menus is not None:
             self.add_menus(**menus)
 
@@ -232,7 +235,7 @@ class TicketFilter(django_filters.FilterSet):
     def filter_sla_state(self, queryset, name, value):
         if not value or not is_staff_member(self.user):
             return queryset
-        return with_sla_state(queryset, now=timezone.now()).filter(
+        return with_sla_state(queryset, now=self.now).filter(
             current_sla_state__in=value
         )
 

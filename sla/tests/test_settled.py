@@ -300,3 +300,51 @@ def test_resolved_on_a_seoul_monday_still_sunday_in_utc(frozen, agent, network):
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CLOSED
     assert stored(ticket) == at_resolution
     assert (monday_compliance()["met"], monday_compliance()["breached"]) == (1, 0)
+
+
+def test_recompute_keeps_a_verdict_a_later_priority_change_did_not_move(
+    frozen, agent, network
+):
+    """Urgent, opened Monday 10:00, resolved at 15:00: breached (4 working
+    hours). Made low the next day, it stays breached live, and a recompute
+    (on today's priority and targets) judges it no differently."""
+    frozen(seoul(2026, 11, 30, 10))
+    ticket = services.ticket_create(
+        by=agent, title="서버 다운", category=network, priority=Priority.URGENT
+    )
+    services.ticket_reply(ticket=ticket, by=agent, body="확인 중입니다.")
+    frozen(seoul(2026, 11, 30, 15))
+    ticket = services.ticket_status_change(
+        ticket=Ticket.objects.get(pk=ticket.pk), status=Status.RESOLVED, by=agent
+    )
+    assert ticket.sla_state == SlaState.BREACHED
+    frozen(seoul(2026, 12, 1, 10))
+    ticket = services.ticket_update(ticket=ticket, by=agent, priority=Priority.LOW)
+    live = stored(ticket)
+    assert live["sla_state"] == SlaState.BREACHED
+    assert recompute() == "1 tickets read, 0 changed\n"
+    assert stored(ticket) == live
+    assert monday_compliance()["breached"] == 1
+
+
+def test_a_ticket_closed_without_a_resolution_is_judged_at_its_close(
+    frozen, agent, network
+):
+    """Closed straight from in progress at 10:30: met, 30 minutes used. Loaded
+    elsewhere without its history or service levels, a recompute weeks later
+    judges it at its close, not on the day of the recompute."""
+    frozen(seoul(2026, 11, 30, 10))
+    ticket = services.ticket_create(
+        by=agent, title="계정 잠김", category=network, priority=Priority.URGENT
+    )
+    frozen(seoul(2026, 11, 30, 10, 30))
+    ticket = services.ticket_close(ticket=ticket, by=agent)
+    assert ticket.resolved_at is None
+    live = stored(ticket)
+    assert live["sla_state"] == SlaState.MET
+    assert live["sla_used_seconds"] == 30 * 60
+    TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED).delete()
+    forget_sla(ticket)
+    frozen(seoul(2026, 12, 20, 10))
+    assert recompute() == "1 tickets read, 1 changed\n"
+    assert stored(ticket) == live
