@@ -17,8 +17,10 @@ Definitions (docs/reports.md says the same for the team lead):
 - SLA compliance: of the tickets resolved in the period that had targets, the
   share that met them (resolution within its working-time target, paused time
   excluded, and first response by its due time), as the SLA clock judged it
-  at the resolution; first responses on time: of the tickets first answered in
-  the period that had a due time, the share answered by it;
+  at the resolution; first responses on time: of the tickets whose
+  first-response clock stopped in the period (`first_answered_at`: the first
+  public staff reply, or a resolution or close before any) that had a due
+  time, the share that stopped by it;
 - reopen rate: status changes from resolved or closed back to work in the
   period, per resolution (status change to resolved) in the period;
 - satisfaction: the ratings of resolutions made in the period
@@ -290,14 +292,16 @@ def sla_compliance(tickets, period: Period) -> dict:
         met=Count("pk", filter=Q(sla_state=SlaState.MET)),
         breached=Count("pk", filter=Q(sla_state=SlaState.BREACHED)),
     )
+    # The first-response target: when its clock stopped (the first public
+    # staff reply, or a resolution or close before any), as the verdict has it.
     answered = tickets.filter(
-        first_responded_at__gte=period.start,
-        first_responded_at__lt=period.end,
+        first_answered_at__gte=period.start,
+        first_answered_at__lt=period.end,
         first_response_due_at__isnull=False,
     ).aggregate(
         total=Count("pk"),
         on_time=Count(
-            "pk", filter=Q(first_responded_at__lte=F("first_response_due_at"))
+            "pk", filter=Q(first_answered_at__lte=F("first_response_due_at"))
         ),
     )
     overdue = (

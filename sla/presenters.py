@@ -65,6 +65,7 @@ def ticket_due_display(ticket, *, now: dt.datetime) -> dict:
     ahead = sla_state_at(ticket, now) in (SlaState.OK, SlaState.WARNING)
     shown = due_display(ticket, now=now, calendar=Calendar.load() if ahead else None)
     shown["first_response_due_at"] = ticket.first_response_due_at
-    shown["first_responded_at"] = ticket.first_responded_at
+    # Answered by a reply or by a resolution before any (kept when reopened).
+    shown["first_answered_at"] = ticket.first_answered_at
     shown["resolution_due_at"] = ticket.resolution_due_at
     return shown

@@ -10,13 +10,15 @@ STORED = (SlaState.PAUSED, SlaState.MET, SlaState.BREACHED)
 
 
 def with_sla_state(queryset: QuerySet, *, now: dt.datetime) -> QuerySet:
-    """Annotate `current_sla_state`, the SQL twin of `services.sla_state_at`."""
+    """Annotate `current_sla_state`, the SQL twin of `services.sla_state_at`
+    (the first response is due until `first_answered_at`, as in
+    `services.breach_due_at`)."""
     return queryset.annotate(
         current_sla_state=Case(
             When(sla_state__in=STORED, then=F("sla_state")),
             When(
                 Q(resolution_due_at__lte=now)
-                | Q(first_responded_at__isnull=True, first_response_due_at__lte=now),
+                | Q(first_answered_at__isnull=True, first_response_due_at__lte=now),
                 then=Value(SlaState.BREACHED),
             ),
             When(sla_warning_at__lte=now, then=Value(SlaState.WARNING)),

@@ -5,21 +5,28 @@
 priority, category or first response changes (before the row is saved).
 
 Clock rules: both clocks start at creation. The first public reply by staff
-meets the first response. The resolution clock runs while the ticket is new
+meets the first response; so does a resolution (or a close) that comes before
+any: the first-response clock stops then, and when it stopped is kept in
+`first_answered_at`, never cleared (a reopened ticket's first response stays
+answered, on time or late as it was). The resolution clock runs while the ticket is new
 or in progress, pauses while waiting (on the requester) and stops when it is
 resolved or closed; the working time used so far is kept in
 `sla_used_seconds`, so reopening resumes it where it stopped. A priority or
 category change recomputes both targets from creation (paused time excluded).
 
 The verdict (`met` or `breached`) is given once, when the clock stops: at the
-resolution, or at the close of a ticket closed without being resolved. A
-ticket resolved with no public staff reply before it counts as answered at
-its resolution (a reply after it does not make it later). The verdict, the
+resolution, or at the close of a ticket closed without being resolved: the
+first response by its due time (`first_answered_at`, so a ticket resolved with
+no public staff reply before it counts as answered at its resolution, and a
+reply after it does not make it later) and the resolution within its target.
+The verdict, the
 due times and the durations then stay as they are while the ticket stays
 resolved or closed: closing it later (by hand or `tickets_auto_close`),
 replying to it, or changing its priority or category does not judge it
-again. Reopening it (back to new, in progress or waiting) starts the clock
-again, and it is judged afresh at its next resolution.
+again. Reopening it (back to new, in progress or waiting) starts the
+resolution clock again, and it is judged afresh at its next resolution; its
+first response is judged as it was answered, by the first reply or the first
+resolution, whichever came first.
 """
 
 import datetime as dt
@@ -90,7 +97,9 @@ def ticket_sla_refresh(
     """
     calendar = calendar or Calendar.load()
     durations = ticket_durations_refresh(ticket, calendar=calendar)
+    _note_first_answer(ticket, now)
     fields = {
+        "first_answered_at",
         "first_response_due_at",
         "resolution_due_at",
         "sla_state",
@@ -153,11 +162,36 @@ def is_settled(ticket: Ticket) -> bool:
 
 
 def _answered(ticket: Ticket, now: dt.datetime) -> bool:
-    """Answered by a public staff reply by `now`, or by the moment the clock
-    stopped (a reply to a resolved ticket comes after its verdict)."""
+    """The first-response clock stopped by `now` (`first_answered_at`)."""
+    return ticket.first_answered_at is not None and ticket.first_answered_at <= now
+
+
+def _first_answer(ticket: Ticket, now: dt.datetime) -> dt.datetime | None:
+    """When the first response was given, as far as `now` knows: the first
+    public staff reply, or the moment the clock of a resolved or closed
+    ticket stopped if no reply came before it (a reply to a resolved ticket
+    comes after its verdict). None while it is unanswered.
+
+    When replaying history, `first_responded_at` may lie after the change
+    being replayed: it does not count before it happened.
+    """
+    reply = ticket.first_responded_at
+    if reply is not None and reply > now:
+        reply = None
     if ticket.status in STOPPED:
-        now = _stopped_at(ticket, now)
-    return ticket.first_responded_at is not None and ticket.first_responded_at <= now
+        stopped = _stopped_at(ticket, now)
+        return min(reply or stopped, stopped)
+    return reply
+
+
+def _note_first_answer(ticket: Ticket, now: dt.datetime) -> None:
+    """Keep the earliest first answer known: set when the first-response
+    clock stops, never cleared or moved later (reopening keeps it)."""
+    answer = _first_answer(ticket, now)
+    if answer is not None and (
+        ticket.first_answered_at is None or answer < ticket.first_answered_at
+    ):
+        ticket.first_answered_at = answer
 
 
 def _stopped_at(ticket: Ticket, now: dt.datetime) -> dt.datetime:
@@ -226,14 +260,24 @@ def ticket_sla_replay(
     targets): only its durations are measured again, on the calendar as it is
     now. A ticket resolved or closed with no verdict (loaded without service
     levels) is judged from its history.
+
+    `first_answered_at` is found again from the history either way: the
+    first reply or the first resolution or close, whichever came first (for a
+    judged ticket, the earliest of them; `ticket_sla_refresh` adds the reply
+    and the row's own resolution or close).
     """
     if is_settled(ticket):
         ticket.first_response_working_seconds = None
         ticket.resolution_working_seconds = None
+        ticket.first_answered_at = min(
+            (when for when, status in statuses if status in STOPPED and when < now),
+            default=None,
+        )
         return ticket_sla_refresh(ticket, now=now, calendar=calendar, policies=policies)
     current = ticket.status
     ticket.sla_used_seconds = 0
     ticket.sla_resumed_at = None
+    ticket.first_answered_at = None
     # No verdict yet: it is given again where the history stops the clock.
     ticket.sla_state = SlaState.OK
     # The reports' durations too, on the calendar as it is now.
@@ -249,9 +293,10 @@ def ticket_sla_replay(
 
 
 def breach_due_at(ticket: Ticket) -> dt.datetime | None:
-    """The earliest running due time: the first response's until it is met."""
+    """The earliest running due time: the first response's until it is
+    answered (by a reply, or by a resolution before any: `first_answered_at`)."""
     due = [ticket.resolution_due_at]
-    if ticket.first_responded_at is None:
+    if ticket.first_answered_at is None:
         due.append(ticket.first_response_due_at)
     return min((when for when in due if when is not None), default=None)
 
@@ -271,9 +316,9 @@ def _stored_state(ticket, *, now, used, target) -> str:
         return SlaState.PAUSED
     if ticket.status not in RUNNING:
         # Judged when the clock stops; no public reply by then: the
-        # resolution (or the close) is the first answer.
-        stopped = _stopped_at(ticket, now)
-        responded = min(ticket.first_responded_at or stopped, stopped)
+        # resolution (or the close) is the first answer (`_note_first_answer`
+        # set it). A reopened ticket keeps its first answer from before.
+        responded = ticket.first_answered_at or _stopped_at(ticket, now)
         late = used > target or responded > ticket.first_response_due_at
         return SlaState.BREACHED if late else SlaState.MET
     ticket.sla_state = SlaState.OK

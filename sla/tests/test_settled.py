@@ -7,9 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from reports.periods import Period
 from reports.selectors import sla_compliance
+from sla.selectors import with_sla_state
+from sla.services import breach_due_at, sla_state_at
 from tickets import services
 from tickets.models import EventKind, Priority, SlaState, Status, Ticket, TicketEvent
 
@@ -19,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 FIELDS = [
     "sla_state",
+    "first_answered_at",
     "first_response_due_at",
     "resolution_due_at",
     "sla_warning_at",
@@ -56,11 +60,22 @@ def forget_sla(ticket):
         sla_resumed_at=None,
         first_response_working_seconds=None,
         resolution_working_seconds=None,
+        first_answered_at=None,
     )
 
 
 def monday_compliance():
     return sla_compliance(Ticket.objects.all(), MONDAY)
+
+
+def state_now(ticket) -> str:
+    """The state shown now, from Python and from SQL (they must agree)."""
+    now = timezone.now()
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    shown = sla_state_at(ticket, now)
+    annotated = with_sla_state(Ticket.objects.filter(pk=ticket.pk), now=now).get()
+    assert annotated.current_sla_state == shown
+    return shown
 
 
 @pytest.fixture
@@ -78,6 +93,8 @@ def resolved(frozen, agent, network):
     )
     assert ticket.sla_state == SlaState.MET
     assert ticket.first_responded_at is None
+    # The resolution answered it: the first-response clock stopped at 10:30.
+    assert ticket.first_answered_at == seoul(2026, 11, 30, 10, 30)
     return ticket
 
 
@@ -188,16 +205,22 @@ def test_a_closed_ticket_without_its_resolution_event_is_judged_at_its_resolutio
 
 def test_reopening_after_the_close_restarts_the_clock(resolved, agent, frozen):
     """The reopened ticket is judged again at its next resolution, the working
-    time before the first one counted (30 minutes). While it is open again
-    its first response is unanswered and past due, as before the fix: the
-    state shown is breached until the next resolution judges it."""
+    time before the first one counted (30 minutes). Its first response stays
+    answered by the first resolution (10:30, by the 11:00 due time): while it
+    is open again only the resolution clock runs, so the state shown is not
+    breached although 11:00 is past, and the next resolution is judged on the
+    resolution time alone (late here: 4.5 working hours)."""
     frozen(seoul(2026, 11, 30, 11))
     closed = services.ticket_close(ticket=resolved, by=agent)
     assert closed.sla_state == SlaState.MET
     frozen(seoul(2026, 11, 30, 12))
     ticket = services.ticket_reopen(ticket=closed, by=agent)
     assert ticket.status == Status.IN_PROGRESS
-    assert ticket.sla_state == SlaState.BREACHED
+    assert ticket.sla_state == SlaState.OK
+    assert state_now(ticket) == SlaState.OK
+    assert ticket.first_answered_at == seoul(2026, 11, 30, 10, 30)
+    assert ticket.first_responded_at is None
+    assert breach_due_at(ticket) == ticket.resolution_due_at
     assert ticket.resolution_working_seconds is None
     # 4 hours - 30 minutes used, from 12:00.
     assert ticket.resolution_due_at == seoul(2026, 11, 30, 15, 30)
@@ -209,6 +232,7 @@ def test_reopening_after_the_close_restarts_the_clock(resolved, agent, frozen):
     assert ticket.sla_state == SlaState.BREACHED
     assert ticket.sla_used_seconds == 4 * 3600 + 30 * 60
     assert ticket.resolution_working_seconds == 6 * 3600
+    assert ticket.first_answered_at == seoul(2026, 11, 30, 10, 30)
     live = stored(ticket)
     frozen(seoul(2026, 12, 1, 9))
     services.ticket_close(ticket=ticket, by=agent)

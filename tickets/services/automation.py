@@ -52,7 +52,7 @@ def tickets_auto_close(*, now=None, days: int | None = None) -> list[Ticket]:
 def _sla_due(now) -> Q:
     """Running tickets with a warning or a breach not told yet."""
     breached = Q(resolution_due_at__lte=now) | Q(
-        first_responded_at__isnull=True, first_response_due_at__lte=now
+        first_answered_at__isnull=True, first_response_due_at__lte=now
     )
     return Q(status__in=RUNNING) & (
         Q(sla_warned_at__isnull=True, sla_warning_at__lte=now)
@@ -139,6 +139,7 @@ def tickets_sla_recompute(
     if open_only:
         tickets = tickets.filter(status__in=[*RUNNING, Status.WAITING])
     fields = [
+        "first_answered_at",
         "first_response_due_at",
         "resolution_due_at",
         "sla_state",
@@ -163,6 +164,7 @@ def tickets_sla_recompute(
                     "created_at",
                     "first_responded_at",
                     "resolved_at",
+                    "closed_at",
                     *fields,
                 )[:batch_size]
             )
