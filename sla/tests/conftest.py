@@ -12,6 +12,7 @@ from notifications.tests.conftest import (  # noqa: F401 (the real SMTP server)
     smtp_server,
     smtp_settings,
 )
+from tickets.models import SlaState, Ticket
 from tickets.tests.factories import CategoryFactory
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
@@ -19,6 +20,21 @@ SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 def seoul(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SEOUL)
+
+
+def forget_sla(*tickets):
+    """As if the tickets had been made, or loaded, without service levels."""
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(
+        first_response_due_at=None,
+        resolution_due_at=None,
+        sla_state=SlaState.OK,
+        sla_warning_at=None,
+        sla_used_seconds=0,
+        sla_resumed_at=None,
+        first_response_working_seconds=None,
+        resolution_working_seconds=None,
+        first_answered_at=None,
+    )
 
 
 @pytest.fixture(autouse=True)

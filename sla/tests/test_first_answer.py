@@ -16,8 +16,8 @@ from sla.services import breach_due_at
 from tickets import services
 from tickets.models import EventKind, Priority, SlaState, Status, Ticket, TicketEvent
 
-from .conftest import seoul
-from .test_settled import forget_sla, monday_compliance, state_now, stored
+from .conftest import forget_sla, seoul
+from .test_settled import monday_compliance, state_now, stored
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tickets import services
 from tickets.models import Priority, SlaState, Status, Ticket
 from tickets.selectors import ticket_data_version
 
-from .conftest import seoul
+from .conftest import forget_sla, seoul
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +30,6 @@ def sla_fields(ticket):
     ticket = Ticket.objects.get(pk=ticket.pk)
     fields = {name: getattr(ticket, name) for name in FIELDS}
     return {**fields, "state": sla_state_at(ticket, timezone.now())}
-
-
-def forget_sla(*tickets):
-    """As if the tickets were made before the service levels existed."""
-    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
-        first_response_due_at=None,
-        resolution_due_at=None,
-        sla_state=SlaState.OK,
-        sla_warning_at=None,
-        sla_used_seconds=0,
-        sla_resumed_at=None,
-    )
 
 
 def recompute(*args):

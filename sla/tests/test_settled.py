@@ -16,7 +16,7 @@ from sla.services import breach_due_at, sla_state_at
 from tickets import services
 from tickets.models import EventKind, Priority, SlaState, Status, Ticket, TicketEvent
 
-from .conftest import seoul
+from .conftest import forget_sla, seoul
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +47,6 @@ def stored(ticket) -> dict:
 def recompute(*args) -> str:
     call_command("sla_recompute", *args, stdout=(out := io.StringIO()))
     return out.getvalue()
-
-
-def forget_sla(ticket):
-    """As if the ticket had been loaded without its service levels."""
-    Ticket.objects.filter(pk=ticket.pk).update(
-        first_response_due_at=None,
-        resolution_due_at=None,
-        sla_state=SlaState.OK,
-        sla_warning_at=None,
-        sla_used_seconds=0,
-        sla_resumed_at=None,
-        first_response_working_seconds=None,
-        resolution_working_seconds=None,
-        first_answered_at=None,
-    )
 
 
 def monday_compliance():
