@@ -257,3 +257,25 @@ def test_migration_0019_fills_what_the_services_keep(urgent, frozen, agent, requ
     frozen(seoul(2026, 12, 20, 10))
     recompute()
     assert dict(Ticket.objects.values_list("pk", "first_answered_at")) == live
+
+
+def test_after_the_upgrade_recompute_open_only_clears_what_the_old_rule_stored(
+    urgent, frozen, agent, requester
+):
+    """Before migration 0019 a ticket reopened after a resolution with no reply
+    stored a first-response breach (the old rule). The migration fills
+    `first_answered_at` but cannot run the clocks: `sla_recompute --open-only`,
+    the upgrade step docs/operations.md gives, stores what the live path would."""
+    ticket = resolve(urgent(), agent, seoul(2026, 11, 30, 10, 30), frozen)
+    frozen(seoul(2026, 11, 30, 11, 15))
+    ticket = services.ticket_reply(
+        ticket=ticket, by=requester, body="다시 안 돼요"
+    ).ticket
+    live = stored(ticket)
+    assert state_now(ticket) == SlaState.OK
+    # As the old rule left the row (migrated: `first_answered_at` filled).
+    Ticket.objects.filter(pk=ticket.pk).update(sla_state=SlaState.BREACHED)
+    assert state_now(ticket) == SlaState.BREACHED
+    call_command("sla_recompute", "--open-only", stdout=io.StringIO())
+    assert stored(ticket) == live
+    assert state_now(ticket) == SlaState.OK
